@@ -1,0 +1,16 @@
+# Every third-party dependency, found in one place. All come from Debian 12's archive
+# (tools/install-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(TBB REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+if(AST2GRAPH_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(AST2GRAPH_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

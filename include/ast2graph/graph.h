@@ -1,0 +1,110 @@
+// The property graph of one source file, as the exporters and the Neo4j writer consume it.
+//
+// A FileGraph is built per file by the graph builder (src/graph) and handed, in source_id order,
+// to one sink (an exporter or the Neo4j writer). Records are flat and reference their properties
+// by range; string values are views into storage the FileGraph keeps alive (the parsed module's
+// arena and the graph's own string pool), so building a graph allocates little.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ast2graph::graph {
+
+/// A content id: XXH3-128 of the node's identity (DESIGN.md section 3). Printed as 32 hex digits.
+struct Id {
+  uint64_t hi = 0;
+  uint64_t lo = 0;
+  bool operator==(const Id&) const = default;
+  /// 32 lowercase hex digits (high 64 bits first), as XXH128 canonical form.
+  std::string Hex() const;
+  /// Writes the 32 hex digits to out[0..32).
+  void WriteHex(char* out) const;
+};
+
+enum class PropType : uint8_t { kString, kInt, kStringList };
+
+/// Every property a node or relationship can have, with its type: one schema for all exporters
+/// (CSV header columns, GraphML keys, Cypher maps). Order here is column order.
+#define A2G_NODE_PROPERTIES(X)                                                              \
+  X(node_type, kString) X(source_id, kString) X(value, kString) X(lineno, kInt)             \
+  X(col_offset, kInt) X(end_lineno, kInt) X(end_col_offset, kInt) X(ctx, kString)           \
+  X(op, kString) X(kind, kString) X(conversion, kInt) X(is_async, kInt) X(level, kInt)      \
+  X(simple, kInt) X(names, kStringList) X(path, kString) X(module, kString)                 \
+  X(content_hash, kString) X(size, kInt) X(lines, kInt) X(status, kString)                  \
+  X(error_code, kString) X(error, kString) X(name, kString)
+#define A2G_EDGE_PROPERTIES(X) X(field, kString) X(index, kInt) X(kind, kString) \
+  X(type, kString) X(name, kString)
+
+enum class NodeProp : uint8_t {
+#define A2G_X(name, type) name,
+  A2G_NODE_PROPERTIES(A2G_X)
+#undef A2G_X
+  kCount
+};
+enum class EdgeProp : uint8_t {
+#define A2G_X(name, type) name,
+  A2G_EDGE_PROPERTIES(A2G_X)
+#undef A2G_X
+  kCount
+};
+const char* NodePropName(NodeProp p);
+PropType NodePropType(NodeProp p);
+const char* EdgePropName(EdgeProp p);
+PropType EdgePropType(EdgeProp p);
+
+/// Node labels: every AST node is `:ASTNode:<node_type>`.
+enum class NodeLabel : uint8_t { kSourceFile, kASTNode, kExternalModule };
+const char* NodeLabelName(NodeLabel l);
+
+enum class EdgeType : uint8_t { kChild, kNext, kDependsOn };
+const char* EdgeTypeName(EdgeType t);  // "CHILD", "NEXT", "DEPENDS_ON"
+
+/// One property value. Strings are UTF-8 views valid while the FileGraph lives; a string list is
+/// `list_count` views starting at `list_begin` in FileGraph::list_items.
+struct Prop {
+  uint8_t key;  // NodeProp or EdgeProp, by record kind
+  PropType type;
+  int64_t integer = 0;
+  std::string_view text;
+  uint32_t list_begin = 0;
+  uint32_t list_count = 0;
+};
+
+struct NodeRecord {
+  Id id;
+  NodeLabel label;
+  std::string_view node_type;  // second label for ASTNode ("FunctionDef"); empty otherwise
+  uint32_t prop_begin;         // into FileGraph::props, properties in NodeProp order
+  uint32_t prop_count;
+};
+
+struct EdgeRecord {
+  Id id;
+  EdgeType type;
+  Id start;
+  Id end;
+  uint32_t prop_begin;  // into FileGraph::props, properties in EdgeProp order
+  uint32_t prop_count;
+};
+
+/// The graph of one file: its SourceFile node first, then AST nodes in pre-order, then edges
+/// (CHILD, NEXT, DEPENDS_ON); ExternalModule nodes referenced by its imports come after the AST
+/// nodes. `keepalive` holds whatever the string views point into (e.g. the ParsedModule).
+struct FileGraph {
+  std::string source_id;
+  std::vector<NodeRecord> nodes;
+  std::vector<EdgeRecord> edges;
+  std::vector<Prop> props;
+  std::vector<std::string_view> list_items;
+  std::deque<std::string> strings;  // owned text that props view
+  std::shared_ptr<void> keepalive;
+
+  std::string_view Own(std::string text) { return strings.emplace_back(std::move(text)); }
+};
+
+}  // namespace ast2graph::graph

@@ -1,0 +1,17 @@
+// Each `ast2graph` command registers itself on the CLI11 app from its own cmd_*.cc file, so the
+// layers' owners never edit the same file. A command stores its exit status in *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace ast2graph::cli {
+
+
+/// A command whose issue has not landed yet: it says so and exits 2, pretending nothing.
+void AddPendingCommand(CLI::App& app, const char* name, const char* description,
+                       const char* usage, int issue, int* exit_code);
+
+/// Runs the CLI; returns the process exit status.
+int Main(int argc, char** argv);
+
+}  // namespace ast2graph::cli
