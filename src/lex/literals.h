@@ -1,0 +1,36 @@
+// The values of string, bytes and number literals, as CPython 3.13 computes them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ast2graph::lex {
+
+struct LiteralError {
+  std::string message;    ///< CPython's message, e.g. "(unicode error) 'unicodeescape' codec ..."
+  uint32_t position = 0;  ///< byte offset in the literal body where CPython locates it
+};
+
+/// Decodes the body of a str literal (between the quotes; prefix letters already stripped),
+/// processing escapes unless `raw`. Output is UTF-8, lone surrogates ("\ud800") in their 3-byte
+/// WTF-8 form. Invalid escapes like "\d" are kept as CPython keeps them (a warning, not an error).
+bool DecodeStrLiteral(std::string_view body, bool raw, std::string* out, LiteralError* error);
+/// Same for bytes literals; the body must be ASCII ("bytes can only contain ASCII literal
+/// characters" otherwise). Output is the raw bytes.
+bool DecodeBytesLiteral(std::string_view body, bool raw, std::string* out, LiteralError* error);
+
+enum class NumberKind : uint8_t { kInt, kFloat, kImaginary };
+
+struct NumberValue {
+  NumberKind kind = NumberKind::kInt;
+  double number = 0;    ///< float value, or the imaginary part
+  std::string decimal;  ///< kInt: the value's decimal digits, any size, no sign
+};
+
+/// Evaluates a NUMBER token as it appears in source (underscores, 0x/0o/0b, exponents, 'j').
+/// Fails with CPython's message when CPython rejects the value itself (e.g. decimal literals over
+/// sys.int_info.str_digits_check_threshold digits: "Exceeds the limit (4300 digits) ...").
+bool ParseNumber(std::string_view token, NumberValue* out, std::string* error);
+
+}  // namespace ast2graph::lex
