@@ -16,14 +16,7 @@ enum class Format { kJsonl, kCsv, kCypher, kGraphml, kDot, kJson };
 bool ParseFormat(std::string_view name, Format* format);
 const char* FormatName(Format format);
 
-/// Receives each file's graph in source_id order from one thread, then Finish() once.
-class Sink {
- public:
-  virtual ~Sink() = default;
-  virtual Status Write(const graph::FileGraph& file) = 0;
-  /// Flushes and commits the output (temporary name renamed to OUT only on success).
-  virtual Status Finish() = 0;
-};
+using Sink = graph::GraphSink;
 
 struct ExportOptions {
   /// Rows per UNWIND batch (cypher); records per file part (csv, 0 = one part).

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ast2graph/status.h"
+
 namespace ast2graph::graph {
 
 /// A content id: XXH3-128 of the node's identity (DESIGN.md section 3). Printed as 32 hex digits.
@@ -105,6 +107,16 @@ struct FileGraph {
   std::shared_ptr<void> keepalive;
 
   std::string_view Own(std::string text) { return strings.emplace_back(std::move(text)); }
+};
+
+/// Where graphs go: an exporter or the Neo4j writer. Receives each file's graph in source_id order
+/// from one thread, then Finish() once.
+class GraphSink {
+ public:
+  virtual ~GraphSink() = default;
+  virtual Status Write(const FileGraph& file) = 0;
+  /// Flushes and commits the output (for files: the temporary name is renamed to OUT only now).
+  virtual Status Finish() = 0;
 };
 
 }  // namespace ast2graph::graph
