@@ -28,7 +28,7 @@ enum class PropType : uint8_t { kString, kInt, kStringList };
   X(op, kString) X(kind, kString) X(conversion, kInt) X(is_async, kInt) X(level, kInt)      \
   X(simple, kInt) X(names, kStringList) X(path, kString) X(module, kString)                 \
   X(content_hash, kString) X(size, kInt) X(lines, kInt) X(status, kString)                  \
-  X(error_code, kString) X(error, kString) X(name, kString)
+  X(error_code, kString) X(error, kString) X(asname, kString)
 #define A2G_EDGE_PROPERTIES(X) X(field, kString) X(index, kInt) X(kind, kString) \
   X(type, kString) X(name, kString)
 
@@ -94,7 +94,7 @@ struct FileGraph {
   std::vector<Prop> props;
   std::vector<std::string_view> list_items;
   std::deque<std::string> strings;  // owned text that props view
-  std::shared_ptr<void> keepalive;
+  std::shared_ptr<const void> keepalive;
 
   std::string_view Own(std::string text) { return strings.emplace_back(std::move(text)); }
 };

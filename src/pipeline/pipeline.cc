@@ -1,0 +1,302 @@
+#include "pipeline/pipeline.h"
+
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <optional>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "ast2graph/parse.h"
+#include "ast2graph/semantic.h"
+#include "graph/builder.h"
+#include "pipeline/progress.h"
+
+namespace ast2graph::pipeline {
+
+namespace {
+
+/// Estimated peak bytes a file costs while in flight (source, arena, tree, graph records); the
+/// factor was measured on the 3.13 stdlib (see docs/pipeline.md).
+constexpr uint64_t kBytesPerSourceByte = 160;
+constexpr uint64_t kMinFileCost = 256 * 1024;
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+enum Stage { kRead, kParse, kAnalyse, kBuild, kWrite, kStageCount };
+constexpr const char* kStageNames[kStageCount] = {"read", "parse", "analyse", "build", "write"};
+
+struct Item {
+  size_t index;
+  graph::SourceInfo info;
+  graph::BuiltFile built;
+  std::optional<FileFailure> failure;
+  uint64_t ast_nodes = 0;
+  bool parsed_ok = false;
+  std::array<double, kStageCount> cpu{};
+};
+
+uint32_t CountLines(std::string_view bytes) {
+  if (bytes.empty()) return 0;
+  auto n = static_cast<uint32_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+  if (bytes.back() != '\n') ++n;
+  return n;
+}
+
+bool ReadFile(const std::string& path, uint64_t max_size, std::string* out, ErrorCode* code,
+              std::string* message) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    *code = ErrorCode::kIo;
+    *message = std::string("cannot open: ") + std::strerror(errno);
+    return false;
+  }
+  out->clear();
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    out->append(buf, n);
+    if (out->size() > max_size) {
+      std::fclose(f);
+      *code = ErrorCode::kTooLarge;
+      *message = "file larger than --max-file-size (" + std::to_string(max_size) + " bytes)";
+      return false;
+    }
+  }
+  bool failed = std::ferror(f) != 0;
+  int err = errno;
+  std::fclose(f);
+  if (failed) {
+    *code = ErrorCode::kIo;
+    *message = std::string("read failed: ") + std::strerror(err);
+    return false;
+  }
+  return true;
+}
+
+void Process(const SourceFile& file, const PipelineOptions& options, Item* item) {
+  double t0 = ThreadCpuSeconds();
+  graph::SourceInfo& info = item->info;
+  info.source_id = file.source_id;
+  info.path = file.path;
+  info.module = file.module;
+  auto fail = [&](ErrorCode code, std::string message, uint32_t line, uint32_t col) {
+    info.status = code;
+    info.error = line > 0 ? std::to_string(line) + ":" + std::to_string(col) + ": " + message
+                          : message;
+    item->failure = FileFailure{file.source_id, file.path, code, std::move(message), line, col};
+  };
+
+  std::string bytes;
+  ErrorCode code = ErrorCode::kOk;
+  std::string message;
+  if (file.size > options.max_file_size) {
+    fail(ErrorCode::kTooLarge,
+         "file larger than --max-file-size (" + std::to_string(options.max_file_size) + " bytes)",
+         0, 0);
+    info.size = file.size;
+  } else if (!ReadFile(file.path, options.max_file_size, &bytes, &code, &message)) {
+    fail(code, message, 0, 0);
+    info.size = code == ErrorCode::kTooLarge ? bytes.size() : 0;
+  } else {
+    info.size = bytes.size();
+    info.content_hash = graph::ContentHash(bytes);
+    info.lines = CountLines(bytes);
+  }
+  double t1 = ThreadCpuSeconds();
+  item->cpu[kRead] += t1 - t0;
+
+  std::shared_ptr<ParsedModule> module;
+  if (!item->failure) {
+    ParseOptions parse_options;
+    parse_options.max_nodes = options.max_nodes;
+    module = std::make_shared<ParsedModule>(Parse(bytes, parse_options));
+    if (!module->ok()) {
+      const ParseError& e = module->error();
+      ErrorCode c = e.kind == ParseErrorKind::kDecode         ? ErrorCode::kDecode
+                    : e.kind == ParseErrorKind::kTooManyNodes ? ErrorCode::kTooManyNodes
+                                                              : ErrorCode::kSyntax;
+      fail(c, e.message, e.lineno, e.offset);
+    } else {
+      item->parsed_ok = true;
+      item->ast_nodes = module->node_count();
+    }
+  }
+  double t2 = ThreadCpuSeconds();
+  item->cpu[kParse] += t2 - t1;
+  bytes.clear();
+  bytes.shrink_to_fit();
+  if (options.depth == Depth::kParseOnly) return;
+
+  std::optional<semantic::FileSemantics> semantics;
+  if (item->parsed_ok && options.semantics) {
+    semantic::ModuleContext context{file.module, file.is_package};
+    semantics = semantic::Analyze(*module, context);
+  }
+  double t3 = ThreadCpuSeconds();
+  item->cpu[kAnalyse] += t3 - t2;
+  graph::BuildFileGraph(info, item->parsed_ok ? module : nullptr,
+                        semantics ? &*semantics : nullptr, &item->built);
+  item->cpu[kBuild] += ThreadCpuSeconds() - t3;
+}
+
+uint64_t PeakRssBytes() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<uint64_t>(ru.ru_maxrss) * 1024;
+}
+
+}  // namespace
+
+Preset PresetFor(size_t file_count) {
+  if (file_count < 100) return {"small", 1000, 2};
+  if (file_count < 1000) return {"medium", 1000, 3};
+  if (file_count < 10000) return {"large", 5000, 4};
+  return {"xlarge", 10000, 4};
+}
+
+RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
+               graph::GraphSink* sink) {
+  RunSummary summary;
+  auto wall_start = std::chrono::steady_clock::now();
+  unsigned jobs = options.jobs != 0 ? options.jobs
+                                    : std::max(1u, std::thread::hardware_concurrency());
+  summary.jobs = jobs;
+  const std::vector<SourceFile>& files = discovery.files;
+  Preset preset = PresetFor(files.size());
+
+  // Files in flight: enough to keep every worker busy, few enough that the largest file's
+  // estimated cost times the number in flight stays within the memory limit.
+  uint64_t largest = kMinFileCost;
+  for (const SourceFile& f : files) {
+    largest = std::max<uint64_t>(largest, std::min(f.size, options.max_file_size) * kBytesPerSourceByte);
+  }
+  size_t tokens = std::clamp<uint64_t>(options.memory_limit / largest, 1,
+                                       static_cast<uint64_t>(jobs) * preset.tokens_per_job);
+
+  Progress progress(options.progress, files.size(), discovery.files);
+  std::atomic<bool> stop{false};
+  size_t next = 0;
+  std::array<double, kStageCount> cpu{};
+  std::mutex cpu_mutex;
+
+  tbb::task_arena arena(static_cast<int>(jobs));
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, Item*>(
+            tbb::filter_mode::serial_in_order,
+            [&](tbb::flow_control& fc) -> Item* {
+              if (next >= files.size() || stop.load()) {
+                fc.stop();
+                return nullptr;
+              }
+              auto* item = new Item();
+              item->index = next++;
+              return item;
+            }) &
+            tbb::make_filter<Item*, Item*>(tbb::filter_mode::parallel,
+                                           [&](Item* item) {
+                                             Process(files[item->index], options, item);
+                                             return item;
+                                           }) &
+            tbb::make_filter<Item*, void>(
+                tbb::filter_mode::serial_in_order, [&](Item* raw) {
+                  std::unique_ptr<Item> item(raw);
+                  double t0 = ThreadCpuSeconds();
+                  summary.files++;
+                  summary.bytes += item->info.size;
+                  summary.lines += item->info.lines;
+                  summary.ast_nodes += item->ast_nodes;
+                  if (item->failure) {
+                    summary.failures_by_code[ErrorCodeString(item->failure->code)]++;
+                    summary.failures.push_back(*item->failure);
+                    if (options.on_error == OnError::kFailFast) stop = true;
+                  } else {
+                    summary.files_ok++;
+                  }
+                  if (options.depth == Depth::kGraph) {
+                    const graph::FileGraph& g = item->built.graph;
+                    summary.graph_nodes += g.nodes.size();
+                    for (const graph::NodeRecord& n : g.nodes) {
+                      if (n.label == graph::NodeLabel::kASTNode) {
+                        summary.nodes_by_type[std::string(n.node_type)]++;
+                      } else {
+                        summary.nodes_by_type[graph::NodeLabelName(n.label)]++;
+                      }
+                    }
+                    for (const graph::EdgeRecord& e : g.edges) {
+                      summary.edges_by_type[static_cast<size_t>(e.type)]++;
+                    }
+                    if (sink != nullptr && summary.sink_status.ok()) {
+                      Status s = sink->Write(g);
+                      if (!s.ok()) {
+                        summary.sink_status = s;
+                        stop = true;
+                      }
+                    }
+                  }
+                  item->cpu[kWrite] += ThreadCpuSeconds() - t0;
+                  {
+                    std::lock_guard<std::mutex> lock(cpu_mutex);
+                    for (int s = 0; s < kStageCount; ++s) cpu[s] += item->cpu[s];
+                  }
+                  progress.Advance(item->info.size);
+                }));
+  });
+  progress.Finish();
+  summary.stopped_early = stop.load() && summary.files < files.size();
+  if (sink != nullptr && summary.sink_status.ok() && !summary.stopped_early) {
+    summary.sink_status = sink->Finish();
+  }
+  for (int s = 0; s < kStageCount; ++s) summary.stage_cpu_seconds[kStageNames[s]] = cpu[s];
+  summary.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  summary.peak_rss_bytes = PeakRssBytes();
+  return summary;
+}
+
+bool ParseSize(std::string_view text, uint64_t* bytes) {
+  if (text.empty()) return false;
+  size_t i = 0;
+  uint64_t value = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    value = value * 10 + static_cast<uint64_t>(text[i] - '0');
+    ++i;
+  }
+  if (i == 0) return false;
+  std::string unit(text.substr(i));
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  uint64_t mult = 1;
+  if (unit.empty() || unit == "B") {
+    mult = 1;
+  } else if (unit == "K" || unit == "KB" || unit == "KIB") {
+    mult = 1ull << 10;
+  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
+    mult = 1ull << 20;
+  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
+    mult = 1ull << 30;
+  } else {
+    return false;
+  }
+  *bytes = value * mult;
+  return true;
+}
+
+}  // namespace ast2graph::pipeline
