@@ -1,0 +1,7 @@
+match x:
+    case f():
+        pass
+    case a.b():
+        pass
+    case 1 + 1:
+        pass

@@ -1,0 +1,9 @@
+x = 1
+
+def f():
+    y = 2
+    return y
+
+# comment
+
+z = 3

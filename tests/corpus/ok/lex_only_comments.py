@@ -1,0 +1,3 @@
+# one
+    # indented comment
+	# tab comment
