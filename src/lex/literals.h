@@ -9,7 +9,10 @@ namespace ast2graph::lex {
 
 struct LiteralError {
   std::string message;    ///< CPython's message, e.g. "(unicode error) 'unicodeescape' codec ..."
-  uint32_t position = 0;  ///< byte offset in the literal body where CPython locates it
+  /// Byte offset in the literal body of the escape (or non-ASCII byte) at fault. CPython's
+  /// SyntaxError for these errors covers the whole string token; the positions it quotes inside
+  /// `message` count in its own rewritten buffer, as CPython computes them.
+  uint32_t position = 0;
 };
 
 /// Decodes the body of a str literal (between the quotes; prefix letters already stripped),
@@ -25,7 +28,11 @@ enum class NumberKind : uint8_t { kInt, kFloat, kImaginary };
 struct NumberValue {
   NumberKind kind = NumberKind::kInt;
   double number = 0;    ///< float value, or the imaginary part
-  std::string decimal;  ///< kInt: the value's decimal digits, any size, no sign
+  /// kInt: the value's decimal digits, any size, no sign. A 0x/0o/0b literal of more than
+  /// 65,536 significant bits (about 19,700 decimal digits; CPython's own repr() refuses ints
+  /// over 4,300 digits) is kept as a lower-case hex literal "0x..." instead, so that evaluating
+  /// a hostile multi-megabyte literal stays linear.
+  std::string decimal;
 };
 
 /// Evaluates a NUMBER token as it appears in source (underscores, 0x/0o/0b, exponents, 'j').
