@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ast2graph/ast.h"
@@ -70,6 +71,7 @@ enum class Binding : uint8_t {
 };
 
 class Scope;
+class SymbolTable;
 
 /// One entry of a scope's symbol table.
 struct Symbol {
@@ -137,6 +139,8 @@ class Scope {
   friend class SymtableBuilder;
   friend class SymbolTable;
 
+  const SymbolTable* table_ = nullptr;
+  uint32_t index_ = 0;  // position in SymbolTable::scopes_
   ScopeType type_ = ScopeType::kModule;
   bool comprehension_ = false;
   bool generator_ = false;
@@ -149,7 +153,7 @@ class Scope {
   Scope* parent_ = nullptr;
   std::vector<const Scope*> children_;
   std::vector<Symbol> symbols_;
-  std::vector<uint32_t> symbol_ids_;  // interned name id of each symbol (builder use)
+  std::vector<uint32_t> symbol_ids_;  // interned name id of each symbol
 };
 
 /// How one name occurrence resolves (what a def-use analysis needs).
@@ -204,6 +208,7 @@ class SymbolTable {
 
  private:
   friend class SymtableBuilder;
+  friend class Scope;
   struct Occurrence {
     const ast::Node* node;
     uint32_t scope;
@@ -215,8 +220,17 @@ class SymbolTable {
     uint32_t scope;
   };
 
+  /// Id of an interned name, or kNoId.
+  static constexpr uint32_t kNoId = 0xffffffffu;
+  uint32_t FindId(std::string_view name) const;
+  /// Index of the symbol `id` in scope `scope`, or kNoId.
+  uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
+
   std::vector<std::unique_ptr<Scope>> scopes_;  // creation order
   Scope* top_ = nullptr;
+  std::unordered_map<std::string_view, uint32_t> ids_;        // interned names
+  std::vector<std::string_view> names_;                       // id -> name
+  std::unordered_map<uint64_t, uint32_t> symbol_index_;       // (scope << 32 | id) -> symbol
   std::vector<Occurrence> occurrences_;         // sorted by node, then recording order
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
@@ -226,8 +240,14 @@ class SymbolTable {
 /// Builds the symbol table of `module` (which must be ok()) as CPython 3.13's symtable does,
 /// including the `from __future__` checks it runs first. On a SyntaxError CPython's symtable
 /// raises, returns null and fills *error (message, 1-based line and column as SyntaxError's
-/// lineno/offset, the source line).
+/// lineno/offset, the source line). The table refers to names in the module's arena: it must
+/// not outlive the module.
 std::unique_ptr<SymbolTable> BuildSymbolTable(const ParsedModule& module, ParseError* error);
+
+/// The same from a tree: `root` is a Module node, `text`/`lines` the decoded source it was
+/// parsed from (positions of errors and the caret line come from them).
+std::unique_ptr<SymbolTable> BuildSymbolTable(const ast::Node* root, std::string_view text,
+                                              const ast::LineTable& lines, ParseError* error);
 
 /// Appends the dump-scopes layout (DESIGN.md section 2) of `table` to `out`.
 void DumpScopes(const SymbolTable& table, std::string* out);
