@@ -1,0 +1,1223 @@
+// A small Cypher interpreter over an in-memory property graph, for the Bolt test server.
+//
+// It understands the subset ast2graph sends (src/graph/cypher.cc's UNWIND ... MERGE statements,
+// the writer's deletes, reads and link queries, schema commands) and a little more, and it
+// rejects everything else with Neo.ClientError.Statement.SyntaxError, so a statement shape it
+// does not know makes a test fail loudly instead of being silently ignored.
+//
+// Values: null, booleans, BigInt (Cypher INTEGER), Number (FLOAT), strings, arrays, plain
+// objects (maps), and Node / Rel objects. Every mutation goes through a Tx that records an undo
+// step, so ROLLBACK (or a dropped connection) restores the graph exactly.
+'use strict';
+
+class CypherError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+const syntaxError = (m) => new CypherError('Neo.ClientError.Statement.SyntaxError', m);
+const typeError = (m) => new CypherError('Neo.ClientError.Statement.TypeError', m);
+
+// ---- Tokens ----------------------------------------------------------------------------------
+
+const KEYWORDS = new Set([
+  'CREATE', 'CONSTRAINT', 'INDEX', 'IF', 'NOT', 'EXISTS', 'FOR', 'REQUIRE', 'IS', 'UNIQUE', 'ON',
+  'UNWIND', 'AS', 'MATCH', 'OPTIONAL', 'WHERE', 'MERGE', 'SET', 'DELETE', 'DETACH', 'WITH',
+  'RETURN', 'DISTINCT', 'ORDER', 'BY', 'ASC', 'DESC', 'SKIP', 'LIMIT', 'AND', 'OR', 'XOR', 'IN',
+  'NULL', 'TRUE', 'FALSE', 'STARTS', 'ENDS', 'CONTAINS', 'REMOVE', 'ASSERT', 'KEY', 'NODE',
+]);
+
+function tokenize(text) {
+  const tokens = [];
+  let i = 0;
+  const n = text.length;
+  const push = (type, value, pos) => tokens.push({ type, value, pos });
+  while (i < n) {
+    const c = text[i];
+    if (/\s/.test(c)) { i++; continue; }
+    if (c === '/' && text[i + 1] === '/') { while (i < n && text[i] !== '\n') i++; continue; }
+    const start = i;
+    if (/[A-Za-z_]/.test(c)) {
+      while (i < n && /[A-Za-z0-9_]/.test(text[i])) i++;
+      const word = text.slice(start, i);
+      const upper = word.toUpperCase();
+      push(KEYWORDS.has(upper) ? 'kw' : 'ident', KEYWORDS.has(upper) ? upper : word, start);
+      continue;
+    }
+    if (c === '`') {
+      let s = '';
+      i++;
+      for (;;) {
+        if (i >= n) throw syntaxError('unterminated `identifier`');
+        if (text[i] === '`') {
+          if (text[i + 1] === '`') { s += '`'; i += 2; continue; }
+          i++;
+          break;
+        }
+        s += text[i++];
+      }
+      push('ident', s, start);
+      continue;
+    }
+    if (c === '$') {
+      i++;
+      const s0 = i;
+      while (i < n && /[A-Za-z0-9_]/.test(text[i])) i++;
+      if (i === s0) throw syntaxError('bad parameter');
+      push('param', text.slice(s0, i), start);
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      const quote = c;
+      let s = '';
+      i++;
+      for (;;) {
+        if (i >= n) throw syntaxError('unterminated string literal');
+        const d = text[i];
+        if (d === quote) { i++; break; }
+        if (d === '\\') {
+          const e = text[i + 1];
+          const simple = { '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
+          if (e in simple) { s += simple[e]; i += 2; continue; }
+          if (e === 'u' || e === 'U') {
+            const hex = text.slice(i + 2, i + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw syntaxError('bad \\u escape');
+            s += String.fromCharCode(parseInt(hex, 16));
+            i += 6;
+            continue;
+          }
+          throw syntaxError(`bad escape \\${e}`);
+        }
+        s += d;
+        i++;
+      }
+      push('string', s, start);
+      continue;
+    }
+    if (/[0-9]/.test(c)) {
+      while (i < n && /[0-9]/.test(text[i])) i++;
+      let isFloat = false;
+      if (text[i] === '.' && /[0-9]/.test(text[i + 1] || '')) {
+        isFloat = true;
+        i++;
+        while (i < n && /[0-9]/.test(text[i])) i++;
+      }
+      if (/[eE]/.test(text[i] || '')) {
+        isFloat = true;
+        i++;
+        if (/[+-]/.test(text[i])) i++;
+        while (i < n && /[0-9]/.test(text[i])) i++;
+      }
+      const lit = text.slice(start, i);
+      push(isFloat ? 'float' : 'int', isFloat ? Number(lit) : BigInt(lit), start);
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if (['<>', '<=', '>=', '+=', '=~'].includes(two)) { push('op', two, start); i += 2; continue; }
+    if ('()[]{}:,.=<>+-*/%|;'.includes(c)) { push('op', c, start); i++; continue; }
+    throw syntaxError(`unexpected character '${c}' at ${i}`);
+  }
+  tokens.push({ type: 'eof', value: null, pos: n });
+  return tokens;
+}
+
+// ---- Parser ----------------------------------------------------------------------------------
+
+class Parser {
+  constructor(text) {
+    this.text = text;
+    this.t = tokenize(text);
+    this.i = 0;
+  }
+  peek(k = 0) { return this.t[this.i + k]; }
+  next() { return this.t[this.i++]; }
+  isKw(...words) { const p = this.peek(); return p.type === 'kw' && words.includes(p.value); }
+  isOp(v, k = 0) { const p = this.peek(k); return p.type === 'op' && p.value === v; }
+  acceptKw(w) { if (this.isKw(w)) { this.i++; return true; } return false; }
+  acceptOp(v) { if (this.isOp(v)) { this.i++; return true; } return false; }
+  expectKw(w) { if (!this.acceptKw(w)) throw this.error(`expected ${w}`); }
+  expectOp(v) { if (!this.acceptOp(v)) throw this.error(`expected '${v}'`); }
+  error(what) {
+    const p = this.peek();
+    return syntaxError(`${what} at position ${p.pos} (near '${this.text.slice(p.pos, p.pos + 20)}')`);
+  }
+  name() {
+    const p = this.next();
+    // Keywords are valid names after ':' or '.' (e.g. labels, property keys).
+    if (p.type === 'ident' || p.type === 'kw') return p.value;
+    this.i--;
+    throw this.error('expected a name');
+  }
+  variable() {
+    const p = this.next();
+    if (p.type === 'ident') return p.value;
+    this.i--;
+    throw this.error('expected a variable');
+  }
+
+  statement() {
+    const clauses = [];
+    while (this.peek().type !== 'eof') {
+      if (this.acceptOp(';')) continue;
+      clauses.push(this.clause());
+    }
+    if (!clauses.length) throw syntaxError('empty statement');
+    return clauses;
+  }
+
+  clause() {
+    if (this.isKw('CREATE') && (this.peek(1).value === 'CONSTRAINT' || this.peek(1).value === 'INDEX')) {
+      return this.schema();
+    }
+    if (this.acceptKw('UNWIND')) {
+      const expr = this.expr();
+      this.expectKw('AS');
+      return { kind: 'UNWIND', expr, as: this.variable() };
+    }
+    const optional = this.acceptKw('OPTIONAL');
+    if (this.acceptKw('MATCH')) {
+      const patterns = [this.pattern()];
+      while (this.acceptOp(',')) patterns.push(this.pattern());
+      const where = this.acceptKw('WHERE') ? this.expr() : null;
+      return { kind: 'MATCH', optional, patterns, where };
+    }
+    if (optional) throw this.error('expected MATCH');
+    if (this.acceptKw('MERGE')) {
+      const pattern = this.pattern();
+      const onCreate = [];
+      const onMatch = [];
+      while (this.isKw('ON')) {
+        this.next();
+        const which = this.name().toUpperCase();
+        this.expectKw('SET');
+        (which === 'CREATE' ? onCreate : which === 'MATCH' ? onMatch : (() => { throw this.error('ON what?'); })())
+          .push(...this.setItems());
+      }
+      return { kind: 'MERGE', pattern, onCreate, onMatch };
+    }
+    if (this.acceptKw('CREATE')) {
+      const patterns = [this.pattern()];
+      while (this.acceptOp(',')) patterns.push(this.pattern());
+      return { kind: 'CREATE', patterns };
+    }
+    if (this.acceptKw('SET')) return { kind: 'SET', items: this.setItems() };
+    if (this.acceptKw('REMOVE')) {
+      const items = [];
+      do {
+        const v = this.variable();
+        if (this.acceptOp('.')) items.push({ kind: 'prop', v, key: this.name() });
+        else {
+          const labels = [];
+          while (this.acceptOp(':')) labels.push(this.name());
+          if (!labels.length) throw this.error('expected a label or property');
+          items.push({ kind: 'labels', v, labels });
+        }
+      } while (this.acceptOp(','));
+      return { kind: 'REMOVE', items };
+    }
+    const detach = this.acceptKw('DETACH');
+    if (this.acceptKw('DELETE')) {
+      const exprs = [this.expr()];
+      while (this.acceptOp(',')) exprs.push(this.expr());
+      return { kind: 'DELETE', detach, exprs };
+    }
+    if (detach) throw this.error('expected DELETE');
+    if (this.isKw('WITH', 'RETURN')) {
+      const kind = this.next().value;
+      const distinct = this.acceptKw('DISTINCT');
+      const items = [];
+      do {
+        if (this.acceptOp('*')) { items.push({ star: true }); continue; }
+        const start = this.peek().pos;
+        const expr = this.expr();
+        const end = this.peek().pos;
+        const alias = this.acceptKw('AS') ? this.variable()
+          : expr.kind === 'var' ? expr.name : this.text.slice(start, end).trim();
+        items.push({ expr, alias });
+      } while (this.acceptOp(','));
+      const order = [];
+      if (this.acceptKw('ORDER')) {
+        this.expectKw('BY');
+        do {
+          const expr = this.expr();
+          const desc = this.acceptKw('DESC') ? true : (this.acceptKw('ASC'), false);
+          order.push({ expr, desc });
+        } while (this.acceptOp(','));
+      }
+      const skip = this.acceptKw('SKIP') ? this.expr() : null;
+      const limit = this.acceptKw('LIMIT') ? this.expr() : null;
+      const where = kind === 'WITH' && this.acceptKw('WHERE') ? this.expr() : null;
+      return { kind, distinct, items, order, skip, limit, where };
+    }
+    throw this.error('unsupported clause');
+  }
+
+  schema() {
+    this.expectKw('CREATE');
+    const what = this.next().value;  // CONSTRAINT | INDEX
+    let name = null;
+    if (this.peek().type === 'ident') name = this.next().value;
+    let ifNotExists = false;
+    if (this.acceptKw('IF')) { this.expectKw('NOT'); this.expectKw('EXISTS'); ifNotExists = true; }
+    if (!this.acceptKw('FOR')) this.expectKw('ON');  // 4.4 accepts both FOR and (old) ON
+    this.expectOp('(');
+    const v = this.variable();
+    this.expectOp(':');
+    const label = this.name();
+    this.expectOp(')');
+    let prop;
+    if (what === 'CONSTRAINT') {
+      if (!this.acceptKw('REQUIRE')) this.expectKw('ASSERT');
+      const v2 = this.variable();
+      if (v2 !== v) throw this.error('constraint on another variable');
+      this.expectOp('.');
+      prop = this.name();
+      this.expectKw('IS');
+      if (!this.acceptKw('UNIQUE')) { this.expectKw('NODE'); this.expectKw('KEY'); }
+    } else {
+      this.expectKw('ON');
+      this.expectOp('(');
+      const v2 = this.variable();
+      if (v2 !== v) throw this.error('index on another variable');
+      this.expectOp('.');
+      prop = this.name();
+      this.expectOp(')');
+    }
+    return { kind: 'SCHEMA', what, name, ifNotExists, label, prop };
+  }
+
+  setItems() {
+    const items = [];
+    do {
+      const v = this.variable();
+      if (this.acceptOp('+=')) items.push({ kind: 'merge', v, expr: this.expr() });
+      else if (this.acceptOp('=')) items.push({ kind: 'replace', v, expr: this.expr() });
+      else if (this.acceptOp('.')) {
+        const key = this.name();
+        this.expectOp('=');
+        items.push({ kind: 'prop', v, key, expr: this.expr() });
+      } else if (this.isOp(':')) {
+        const labels = [];
+        while (this.acceptOp(':')) labels.push(this.name());
+        items.push({ kind: 'labels', v, labels });
+      } else throw this.error('bad SET item');
+    } while (this.acceptOp(','));
+    return items;
+  }
+
+  pattern() {
+    const nodes = [this.nodePattern()];
+    const rels = [];
+    while (this.isOp('-') || (this.isOp('<') && this.isOp('-', 1))) {
+      rels.push(this.relPattern());
+      nodes.push(this.nodePattern());
+    }
+    return { nodes, rels };
+  }
+
+  nodePattern() {
+    this.expectOp('(');
+    let v = null;
+    if (this.peek().type === 'ident') v = this.next().value;
+    const labels = [];
+    while (this.acceptOp(':')) labels.push(this.name());
+    const props = this.isOp('{') ? this.mapLiteral() : null;
+    this.expectOp(')');
+    return { v, labels, props };
+  }
+
+  relPattern() {
+    let dir = 'both';
+    if (this.acceptOp('<')) dir = 'in';
+    this.expectOp('-');
+    let v = null;
+    let type = null;
+    let props = null;
+    if (this.acceptOp('[')) {
+      if (this.peek().type === 'ident') v = this.next().value;
+      if (this.acceptOp(':')) type = this.name();
+      if (this.isOp('{')) props = this.mapLiteral();
+      this.expectOp(']');
+    }
+    this.expectOp('-');
+    if (this.acceptOp('>')) {
+      if (dir === 'in') throw this.error('relationship with two directions');
+      dir = 'out';
+    }
+    return { v, type, props, dir };
+  }
+
+  mapLiteral() {
+    this.expectOp('{');
+    const entries = [];
+    if (!this.isOp('}')) {
+      do {
+        const key = this.peek().type === 'string' ? this.next().value : this.name();
+        this.expectOp(':');
+        entries.push([key, this.expr()]);
+      } while (this.acceptOp(','));
+    }
+    this.expectOp('}');
+    return { kind: 'map', entries };
+  }
+
+  // Expressions, lowest precedence first.
+  expr() { return this.orExpr(); }
+  orExpr() {
+    let e = this.xorExpr();
+    while (this.acceptKw('OR')) e = { kind: 'or', a: e, b: this.xorExpr() };
+    return e;
+  }
+  xorExpr() {
+    let e = this.andExpr();
+    while (this.acceptKw('XOR')) e = { kind: 'xor', a: e, b: this.andExpr() };
+    return e;
+  }
+  andExpr() {
+    let e = this.notExpr();
+    while (this.acceptKw('AND')) e = { kind: 'and', a: e, b: this.notExpr() };
+    return e;
+  }
+  notExpr() {
+    if (this.acceptKw('NOT')) return { kind: 'not', a: this.notExpr() };
+    return this.comparison();
+  }
+  comparison() {
+    let e = this.additive();
+    for (;;) {
+      const p = this.peek();
+      if (p.type === 'op' && ['=', '<>', '<', '>', '<=', '>='].includes(p.value)) {
+        this.next();
+        e = { kind: 'cmp', op: p.value, a: e, b: this.additive() };
+      } else if (this.acceptKw('IN')) {
+        e = { kind: 'in', a: e, b: this.additive() };
+      } else if (this.isKw('IS')) {
+        this.next();
+        const not = this.acceptKw('NOT');
+        this.expectKw('NULL');
+        e = { kind: 'isnull', not, a: e };
+      } else if (this.acceptKw('STARTS')) {
+        this.expectKw('WITH');
+        e = { kind: 'starts', a: e, b: this.additive() };
+      } else if (this.acceptKw('ENDS')) {
+        this.expectKw('WITH');
+        e = { kind: 'ends', a: e, b: this.additive() };
+      } else if (this.acceptKw('CONTAINS')) {
+        e = { kind: 'contains', a: e, b: this.additive() };
+      } else return e;
+    }
+  }
+  additive() {
+    let e = this.multiplicative();
+    while (this.isOp('+') || this.isOp('-')) {
+      const op = this.next().value;
+      e = { kind: 'arith', op, a: e, b: this.multiplicative() };
+    }
+    return e;
+  }
+  multiplicative() {
+    let e = this.unary();
+    while (this.isOp('*') || this.isOp('/') || this.isOp('%')) {
+      const op = this.next().value;
+      e = { kind: 'arith', op, a: e, b: this.unary() };
+    }
+    return e;
+  }
+  unary() {
+    if (this.acceptOp('-')) return { kind: 'neg', a: this.unary() };
+    if (this.acceptOp('+')) return this.unary();
+    return this.postfix();
+  }
+  postfix() {
+    let e = this.atom();
+    for (;;) {
+      if (this.acceptOp('.')) e = { kind: 'prop', a: e, key: this.name() };
+      else if (this.acceptOp('[')) {
+        const idx = this.expr();
+        this.expectOp(']');
+        e = { kind: 'index', a: e, idx };
+      } else if (this.isOp(':') && e.kind === 'var') {
+        const labels = [];
+        while (this.acceptOp(':')) labels.push(this.name());
+        e = { kind: 'haslabels', a: e, labels };
+      } else return e;
+    }
+  }
+  atom() {
+    const p = this.peek();
+    switch (p.type) {
+      case 'int': this.next(); return { kind: 'lit', value: p.value };
+      case 'float': this.next(); return { kind: 'lit', value: p.value };
+      case 'string': this.next(); return { kind: 'lit', value: p.value };
+      case 'param': this.next(); return { kind: 'param', name: p.value };
+      case 'kw':
+        if (p.value === 'NULL') { this.next(); return { kind: 'lit', value: null }; }
+        if (p.value === 'TRUE') { this.next(); return { kind: 'lit', value: true }; }
+        if (p.value === 'FALSE') { this.next(); return { kind: 'lit', value: false }; }
+        if (p.value === 'EXISTS' && this.isOp('{', 1)) {
+          this.next();
+          this.expectOp('{');
+          this.acceptKw('MATCH');
+          const pattern = this.pattern();
+          this.expectOp('}');
+          return { kind: 'exists', pattern };
+        }
+        break;
+      case 'ident': {
+        this.next();
+        if (this.isOp('(')) return this.call(p.value);
+        return { kind: 'var', name: p.value };
+      }
+      case 'op':
+        if (p.value === '[') {
+          this.next();
+          const items = [];
+          if (!this.isOp(']')) {
+            do items.push(this.expr()); while (this.acceptOp(','));
+          }
+          this.expectOp(']');
+          return { kind: 'list', items };
+        }
+        if (p.value === '{') return this.mapLiteral();
+        if (p.value === '(') {
+          // A pattern predicate such as (m)--() or (a)-[:T]->(b), else a parenthesised expression.
+          const save = this.i;
+          try {
+            const pattern = this.pattern();
+            if (pattern.rels.length) return { kind: 'exists', pattern };
+          } catch (e) {
+            if (!(e instanceof CypherError)) throw e;
+          }
+          this.i = save;
+          this.next();
+          const e = this.expr();
+          this.expectOp(')');
+          return e;
+        }
+        break;
+      default: break;
+    }
+    throw this.error('expected an expression');
+  }
+  call(name) {
+    this.expectOp('(');
+    const fn = name.toLowerCase();
+    if (fn === 'count' && this.acceptOp('*')) {
+      this.expectOp(')');
+      return { kind: 'agg', fn: 'count', star: true, distinct: false, arg: null };
+    }
+    const distinct = this.acceptKw('DISTINCT');
+    const args = [];
+    if (!this.isOp(')')) {
+      do args.push(this.expr()); while (this.acceptOp(','));
+    }
+    this.expectOp(')');
+    if (fn === 'count' || fn === 'collect' || fn === 'sum' || fn === 'min' || fn === 'max') {
+      if (args.length !== 1) throw syntaxError(`${fn}() takes one argument`);
+      return { kind: 'agg', fn, distinct, arg: args[0] };
+    }
+    if (!FUNCTIONS[fn]) throw new CypherError('Neo.ClientError.Statement.SyntaxError', `Unknown function '${name}'`);
+    return { kind: 'call', fn, args };
+  }
+}
+
+// ---- Graph -----------------------------------------------------------------------------------
+
+class Node {
+  constructor(iid) { this.iid = iid; this.labels = new Set(); this.props = new Map(); this.out = new Set(); this.in = new Set(); this.deleted = false; }
+}
+class Rel {
+  constructor(iid, type, start, end) { this.iid = iid; this.type = type; this.start = start; this.end = end; this.props = new Map(); this.deleted = false; }
+}
+
+const INDEXED = ['id', 'source_id'];
+
+class Graph {
+  constructor() {
+    this.nodes = new Map();
+    this.rels = new Map();
+    this.nextId = 0;
+    this.byLabel = new Map();
+    this.byProp = new Map(INDEXED.map((k) => [k, new Map()]));
+    this.constraints = new Map();  // name -> {label, prop}
+    this.indexes = new Map();
+    this.schemaLog = [];  // names in creation order
+  }
+  indexAdd(key, value, node) {
+    const idx = this.byProp.get(key);
+    if (!idx || typeof value !== 'string') return;
+    if (!idx.has(value)) idx.set(value, new Set());
+    idx.get(value).add(node);
+  }
+  indexRemove(key, value, node) {
+    const idx = this.byProp.get(key);
+    if (!idx || typeof value !== 'string') return;
+    const s = idx.get(value);
+    if (s) { s.delete(node); if (!s.size) idx.delete(value); }
+  }
+  labelAdd(label, node) {
+    if (!this.byLabel.has(label)) this.byLabel.set(label, new Set());
+    this.byLabel.get(label).add(node);
+  }
+  labelRemove(label, node) {
+    const s = this.byLabel.get(label);
+    if (s) s.delete(node);
+  }
+  nodesWithLabel(label) { return this.byLabel.get(label) || new Set(); }
+  nodesWithProp(key, value) {
+    const idx = this.byProp.get(key);
+    return (idx && idx.get(value)) || new Set();
+  }
+}
+
+/// A transaction's view: every mutation records how to undo it.
+class Tx {
+  constructor(graph) { this.g = graph; this.undo = []; this.writes = 0; }
+  rollback() {
+    for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]();
+    this.undo = [];
+  }
+  createNode(labels, props) {
+    const g = this.g;
+    const n = new Node(g.nextId++);
+    g.nodes.set(n.iid, n);
+    this.undo.push(() => { g.nodes.delete(n.iid); });
+    for (const l of labels) this.addLabel(n, l);
+    for (const [k, v] of props) this.setProp(n, k, v);
+    this.writes++;
+    return n;
+  }
+  createRel(type, start, end, props) {
+    const g = this.g;
+    const r = new Rel(g.nextId++, type, start, end);
+    g.rels.set(r.iid, r);
+    start.out.add(r);
+    end.in.add(r);
+    this.undo.push(() => { g.rels.delete(r.iid); start.out.delete(r); end.in.delete(r); });
+    for (const [k, v] of props) this.setProp(r, k, v);
+    this.writes++;
+    return r;
+  }
+  addLabel(n, label) {
+    if (n.labels.has(label)) return;
+    this.checkUnique(n, new Set([label]));
+    n.labels.add(label);
+    this.g.labelAdd(label, n);
+    this.undo.push(() => { n.labels.delete(label); this.g.labelRemove(label, n); });
+    this.writes++;
+  }
+  removeLabel(n, label) {
+    if (!n.labels.has(label)) return;
+    n.labels.delete(label);
+    this.g.labelRemove(label, n);
+    this.undo.push(() => { n.labels.add(label); this.g.labelAdd(label, n); });
+    this.writes++;
+  }
+  /// Unique constraints: `n` with `label` (added now, or one it has) and `key` = `value`.
+  checkUnique(n, labels, key, value) {
+    for (const c of this.g.constraints.values()) {
+      if (!labels.has(c.label)) continue;
+      if (key !== undefined && key !== c.prop) continue;
+      const v = key !== undefined ? value : n.props.get(c.prop);
+      if (v === undefined || v === null) continue;
+      const pool = this.g.byProp.has(c.prop) && typeof v === 'string' ? this.g.nodesWithProp(c.prop, v) : this.g.nodesWithLabel(c.label);
+      for (const other of pool) {
+        if (other !== n && !other.deleted && other.labels.has(c.label) && valueEquals(other.props.get(c.prop), v) === true) {
+          throw new CypherError('Neo.ClientError.Schema.ConstraintValidationFailed',
+            `Node(${other.iid}) already exists with label \`${c.label}\` and property \`${c.prop}\` = ${JSON.stringify(String(v))}`);
+        }
+      }
+    }
+  }
+  setProp(e, key, value) {
+    const old = e.props.has(key) ? e.props.get(key) : undefined;
+    if (value === null || value === undefined) {
+      if (old === undefined) return;
+      e.props.delete(key);
+      if (e instanceof Node) this.g.indexRemove(key, old, e);
+      this.undo.push(() => { e.props.set(key, old); if (e instanceof Node) this.g.indexAdd(key, old, e); });
+      this.writes++;
+      return;
+    }
+    checkPropertyValue(key, value);
+    if (e instanceof Node) {
+      if (this.g.constraints.size) this.checkUnique(e, e.labels, key, value);
+      if (old !== undefined) this.g.indexRemove(key, old, e);
+      this.g.indexAdd(key, value, e);
+    }
+    e.props.set(key, value);
+    this.undo.push(() => {
+      if (e instanceof Node) this.g.indexRemove(key, value, e);
+      if (old === undefined) e.props.delete(key);
+      else { e.props.set(key, old); if (e instanceof Node) this.g.indexAdd(key, old, e); }
+    });
+    this.writes++;
+  }
+  deleteRel(r) {
+    if (r.deleted) return;
+    r.deleted = true;
+    this.g.rels.delete(r.iid);
+    r.start.out.delete(r);
+    r.end.in.delete(r);
+    this.undo.push(() => { r.deleted = false; this.g.rels.set(r.iid, r); r.start.out.add(r); r.end.in.add(r); });
+    this.writes++;
+  }
+  deleteNode(n, detach) {
+    if (n.deleted) return;
+    if (!detach && (n.out.size || n.in.size)) {
+      throw new CypherError('Neo.ClientError.Schema.ConstraintValidationFailed',
+        `Cannot delete node<${n.iid}>, because it still has relationships. To delete this node, you must first delete its relationships.`);
+    }
+    for (const r of [...n.out, ...n.in]) this.deleteRel(r);
+    n.deleted = true;
+    this.g.nodes.delete(n.iid);
+    for (const l of n.labels) this.g.labelRemove(l, n);
+    for (const [k, v] of n.props) this.g.indexRemove(k, v, n);
+    this.undo.push(() => {
+      n.deleted = false;
+      this.g.nodes.set(n.iid, n);
+      for (const l of n.labels) this.g.labelAdd(l, n);
+      for (const [k, v] of n.props) this.g.indexAdd(k, v, n);
+    });
+    this.writes++;
+  }
+}
+
+function checkPropertyValue(key, v) {
+  const ok = (x) => x === true || x === false || typeof x === 'bigint' || typeof x === 'number' || typeof x === 'string';
+  if (ok(v)) return;
+  if (Array.isArray(v) && v.every(ok)) return;
+  throw typeError(`Property values can only be of primitive types or arrays thereof (key '${key}')`);
+}
+
+// ---- Evaluation ------------------------------------------------------------------------------
+
+function isMap(v) { return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Node) && !(v instanceof Rel); }
+
+function valueEquals(a, b) {
+  if (a === null || a === undefined || b === null || b === undefined) return null;
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
+    return typeof a === typeof b ? a === b : Number(a) === Number(b);
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (valueEquals(a[i], b[i]) !== true) return false;
+    return true;
+  }
+  if (a instanceof Node || a instanceof Rel) return a === b;
+  if (isMap(a) && isMap(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => valueEquals(a[k], b[k]) === true);
+  }
+  return a === b;
+}
+
+function compare(a, b) {
+  if (a === null || b === null) return null;
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
+    const x = typeof a === typeof b ? a : Number(a);
+    const y = typeof a === typeof b ? b : Number(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  return null;
+}
+
+function propsToObject(e) { const o = {}; for (const [k, v] of e.props) o[k] = v; return o; }
+
+const FUNCTIONS = {
+  properties: (x) => (x === null ? null : x instanceof Node || x instanceof Rel ? propsToObject(x) : isMap(x) ? { ...x } : (() => { throw typeError('properties() of a non-entity'); })()),
+  labels: (n) => (n === null ? null : [...n.labels]),
+  type: (r) => (r === null ? null : r.type),
+  id: (e) => (e === null ? null : BigInt(e.iid)),
+  elementid: (e) => (e === null ? null : `4:test:${e.iid}`),
+  size: (x) => (x === null ? null : BigInt(Array.isArray(x) ? x.length : [...String(x)].length)),
+  coalesce: (...xs) => { for (const x of xs) if (x !== null && x !== undefined) return x; return null; },
+  keys: (x) => (x === null ? null : x instanceof Node || x instanceof Rel ? [...x.props.keys()] : Object.keys(x)),
+  tostring: (x) => (x === null ? null : String(x)),
+};
+
+class Executor {
+  constructor(graph, tx, params) {
+    this.g = graph;
+    this.tx = tx;
+    this.params = params;
+  }
+
+  eval(e, row) {
+    switch (e.kind) {
+      case 'lit': return e.value;
+      case 'param':
+        if (!(e.name in this.params)) throw new CypherError('Neo.ClientError.Statement.ParameterMissing', `Expected parameter(s): ${e.name}`);
+        return this.params[e.name];
+      case 'var':
+        if (!row.has(e.name)) throw new CypherError('Neo.ClientError.Statement.SyntaxError', `Variable \`${e.name}\` not defined`);
+        return row.get(e.name);
+      case 'prop': {
+        const x = this.eval(e.a, row);
+        if (x === null || x === undefined) return null;
+        if (x instanceof Node || x instanceof Rel) { const v = x.props.get(e.key); return v === undefined ? null : v; }
+        if (isMap(x)) { const v = x[e.key]; return v === undefined ? null : v; }
+        throw typeError(`Type mismatch: expected a map but was ${typeof x}`);
+      }
+      case 'index': {
+        const x = this.eval(e.a, row);
+        const i = this.eval(e.idx, row);
+        if (x === null || i === null) return null;
+        if (Array.isArray(x)) { let k = Number(i); if (k < 0) k += x.length; return k >= 0 && k < x.length ? x[k] : null; }
+        if (isMap(x)) return x[i] === undefined ? null : x[i];
+        if (x instanceof Node || x instanceof Rel) { const v = x.props.get(i); return v === undefined ? null : v; }
+        throw typeError('cannot index');
+      }
+      case 'list': return e.items.map((x) => this.eval(x, row));
+      case 'map': { const o = {}; for (const [k, x] of e.entries) o[k] = this.eval(x, row); return o; }
+      case 'and': { const a = this.eval(e.a, row); const b = this.eval(e.b, row); if (a === false || b === false) return false; if (a === null || b === null) return null; return true; }
+      case 'or': { const a = this.eval(e.a, row); const b = this.eval(e.b, row); if (a === true || b === true) return true; if (a === null || b === null) return null; return false; }
+      case 'xor': { const a = this.eval(e.a, row); const b = this.eval(e.b, row); if (a === null || b === null) return null; return a !== b; }
+      case 'not': { const a = this.eval(e.a, row); return a === null ? null : !a; }
+      case 'cmp': {
+        const a = this.eval(e.a, row);
+        const b = this.eval(e.b, row);
+        if (e.op === '=') return valueEquals(a, b);
+        if (e.op === '<>') { const r = valueEquals(a, b); return r === null ? null : !r; }
+        const c = compare(a, b);
+        if (c === null) return null;
+        return e.op === '<' ? c < 0 : e.op === '>' ? c > 0 : e.op === '<=' ? c <= 0 : c >= 0;
+      }
+      case 'in': {
+        const a = this.eval(e.a, row);
+        const b = this.eval(e.b, row);
+        if (b === null) return null;
+        if (!Array.isArray(b)) throw typeError('IN expects a list');
+        if (a === null) return b.length ? null : false;
+        let sawNull = false;
+        for (const x of b) { const r = valueEquals(a, x); if (r === true) return true; if (r === null) sawNull = true; }
+        return sawNull ? null : false;
+      }
+      case 'isnull': { const a = this.eval(e.a, row); const isNull = a === null || a === undefined; return e.not ? !isNull : isNull; }
+      case 'starts': case 'ends': case 'contains': {
+        const a = this.eval(e.a, row); const b = this.eval(e.b, row);
+        if (typeof a !== 'string' || typeof b !== 'string') return null;
+        return e.kind === 'starts' ? a.startsWith(b) : e.kind === 'ends' ? a.endsWith(b) : a.includes(b);
+      }
+      case 'arith': {
+        const a = this.eval(e.a, row); const b = this.eval(e.b, row);
+        if (a === null || b === null) return null;
+        if (e.op === '+' && (typeof a === 'string' || typeof b === 'string')) return String(a) + String(b);
+        if (e.op === '+' && Array.isArray(a)) return a.concat(Array.isArray(b) ? b : [b]);
+        if (typeof a === 'bigint' && typeof b === 'bigint') {
+          if ((e.op === '/' || e.op === '%') && b === 0n) throw new CypherError('Neo.ClientError.Statement.ArithmeticError', '/ by zero');
+          return e.op === '+' ? a + b : e.op === '-' ? a - b : e.op === '*' ? a * b : e.op === '/' ? a / b : a % b;
+        }
+        const x = Number(a); const y = Number(b);
+        return e.op === '+' ? x + y : e.op === '-' ? x - y : e.op === '*' ? x * y : e.op === '/' ? x / y : x % y;
+      }
+      case 'neg': { const a = this.eval(e.a, row); return a === null ? null : -a; }
+      case 'haslabels': { const n = this.eval(e.a, row); if (n === null) return null; return e.labels.every((l) => n.labels.has(l)); }
+      case 'call': return FUNCTIONS[e.fn](...e.args.map((x) => this.eval(x, row)));
+      case 'exists': {
+        for (const _ of this.matchPattern(e.pattern, row)) return true;  // eslint-disable-line no-unused-vars
+        return false;
+      }
+      case 'agg': throw syntaxError('aggregation in an unexpected place');
+      default: throw syntaxError(`cannot evaluate ${e.kind}`);
+    }
+  }
+
+  propsOf(mapExpr, row) {
+    if (!mapExpr) return [];
+    return mapExpr.entries.map(([k, x]) => [k, this.eval(x, row)]);
+  }
+
+  nodeMatches(n, np, row) {
+    if (n.deleted) return false;
+    for (const l of np.labels) if (!n.labels.has(l)) return false;
+    for (const [k, v] of this.propsOf(np.props, row)) {
+      if (valueEquals(n.props.has(k) ? n.props.get(k) : null, v) !== true) return false;
+    }
+    return true;
+  }
+
+  /// Candidate nodes for an unbound node pattern: by indexed property, by WHERE hint, or label.
+  candidates(np, row, hint) {
+    if (np.props) {
+      for (const [k, x] of np.props.entries) {
+        if (this.g.byProp.has(k)) {
+          const v = this.eval(x, row);
+          return typeof v === 'string' ? [...this.g.nodesWithProp(k, v)] : [];
+        }
+      }
+    }
+    if (hint && np.v && hint.has(np.v)) {
+      const { key, valuesExpr } = hint.get(np.v);
+      const values = this.eval(valuesExpr, row);
+      if (Array.isArray(values)) {
+        const out = new Set();
+        for (const v of values) if (typeof v === 'string') for (const n of this.g.nodesWithProp(key, v)) out.add(n);
+        return [...out];
+      }
+    }
+    if (np.labels.length) return [...this.g.nodesWithLabel(np.labels[0])];
+    return [...this.g.nodes.values()];
+  }
+
+  *matchPattern(pattern, row, hint) {
+    const { nodes, rels } = pattern;
+    const self = this;
+    function* step(i, current, r) {
+      if (i === rels.length) { yield r; return; }
+      const rp = rels[i];
+      const np = nodes[i + 1];
+      const candidates = [];
+      if (rp.dir === 'out' || rp.dir === 'both') for (const rel of current.out) candidates.push([rel, rel.end]);
+      if (rp.dir === 'in' || rp.dir === 'both') for (const rel of current.in) candidates.push([rel, rel.start]);
+      const rprops = self.propsOf(rp.props, r);
+      for (const [rel, other] of candidates) {
+        if (rel.deleted) continue;
+        if (rp.type && rel.type !== rp.type) continue;
+        if (!rprops.every(([k, v]) => valueEquals(rel.props.has(k) ? rel.props.get(k) : null, v) === true)) continue;
+        if (rp.v && r.has(rp.v) && r.get(rp.v) !== rel) continue;
+        if (np.v && r.has(np.v) && r.get(np.v) !== other) continue;
+        if (!self.nodeMatches(other, np, r)) continue;
+        const r2 = new Map(r);
+        if (rp.v) r2.set(rp.v, rel);
+        if (np.v) r2.set(np.v, other);
+        yield* step(i + 1, other, r2);
+      }
+    }
+    const first = nodes[0];
+    let starts;
+    if (first.v && row.has(first.v)) {
+      const bound = row.get(first.v);
+      if (!(bound instanceof Node)) throw typeError(`Variable \`${first.v}\` is not a node`);
+      starts = [bound];
+    } else {
+      starts = this.candidates(first, row, hint);
+    }
+    for (const n of starts) {
+      if (!this.nodeMatches(n, first, row)) continue;
+      const r = new Map(row);
+      if (first.v) r.set(first.v, n);
+      yield* step(0, n, r);
+    }
+  }
+
+  /// WHERE conjuncts `v.key IN expr` / `v.key = expr` on an indexed key: index lookups.
+  hints(where) {
+    const hint = new Map();
+    const visit = (e) => {
+      if (!e) return;
+      if (e.kind === 'and') { visit(e.a); visit(e.b); return; }
+      if ((e.kind === 'in' || (e.kind === 'cmp' && e.op === '=')) && e.a.kind === 'prop' && e.a.a.kind === 'var' &&
+          this.g.byProp.has(e.a.key) && !usesVar(e.b, e.a.a.name)) {
+        hint.set(e.a.a.name, { key: e.a.key, valuesExpr: e.kind === 'in' ? e.b : { kind: 'list', items: [e.b] } });
+      }
+    };
+    visit(where);
+    return hint;
+  }
+
+  createPattern(pattern, row) {
+    const r = new Map(row);
+    const nodeFor = (np) => {
+      if (np.v && r.has(np.v)) return r.get(np.v);
+      const n = this.tx.createNode(np.labels, this.propsOf(np.props, r));
+      if (np.v) r.set(np.v, n);
+      return n;
+    };
+    let prev = nodeFor(pattern.nodes[0]);
+    pattern.rels.forEach((rp, i) => {
+      const next = nodeFor(pattern.nodes[i + 1]);
+      if (!rp.type) throw syntaxError('a relationship to create needs a type');
+      if (rp.dir === 'both') throw syntaxError('a relationship to create needs a direction');
+      const [s, e] = rp.dir === 'out' ? [prev, next] : [next, prev];
+      const rel = this.tx.createRel(rp.type, s, e, this.propsOf(rp.props, r));
+      if (rp.v) r.set(rp.v, rel);
+      prev = next;
+    });
+    return r;
+  }
+
+  applySet(items, row) {
+    for (const it of items) {
+      const target = row.get(it.v);
+      if (target === undefined) throw syntaxError(`Variable \`${it.v}\` not defined`);
+      if (target === null) continue;
+      if (it.kind === 'labels') { for (const l of it.labels) this.tx.addLabel(target, l); continue; }
+      if (it.kind === 'prop') { this.tx.setProp(target, it.key, this.eval(it.expr, row)); continue; }
+      let m = this.eval(it.expr, row);
+      if (m instanceof Node || m instanceof Rel) m = propsToObject(m);
+      if (!isMap(m)) throw typeError(`SET ${it.v} ${it.kind === 'merge' ? '+=' : '='} expects a map`);
+      if (it.kind === 'replace') for (const k of [...target.props.keys()]) if (!(k in m)) this.tx.setProp(target, k, null);
+      for (const [k, v] of Object.entries(m)) this.tx.setProp(target, k, v);
+    }
+  }
+
+  project(c, rows) {
+    const items = c.items.flatMap((it) => (it.star ? [...(rows[0] ? rows[0].keys() : [])].map((k) => ({ expr: { kind: 'var', name: k }, alias: k })) : [it]));
+    const hasAgg = items.some((it) => containsAgg(it.expr));
+    let out;
+    if (!hasAgg) {
+      out = rows.map((r) => new Map(items.map((it) => [it.alias, this.eval(it.expr, r)])));
+    } else {
+      const groups = new Map();
+      for (const r of rows) {
+        const keyVals = items.filter((it) => !containsAgg(it.expr)).map((it) => this.eval(it.expr, r));
+        const key = keyVals.map(keyOf).join('\u0000');
+        if (!groups.has(key)) groups.set(key, { keyVals, rows: [] });
+        groups.get(key).rows.push(r);
+      }
+      if (!groups.size && items.every((it) => containsAgg(it.expr))) groups.set('', { keyVals: [], rows: [] });
+      out = [];
+      for (const { keyVals, rows: gr } of groups.values()) {
+        let ki = 0;
+        const m = new Map();
+        for (const it of items) {
+          if (containsAgg(it.expr)) m.set(it.alias, this.aggregate(it.expr, gr));
+          else m.set(it.alias, keyVals[ki++]);
+        }
+        out.push(m);
+      }
+    }
+    if (c.distinct) {
+      const seen = new Set();
+      out = out.filter((m) => { const k = [...m.values()].map(keyOf).join('\u0000'); if (seen.has(k)) return false; seen.add(k); return true; });
+    }
+    if (c.order.length) {
+      const keyed = out.map((m, i) => {
+        const scope = new Map([...(rows[i] || new Map()), ...m]);
+        return { m, keys: c.order.map((o) => this.eval(o.expr, hasAgg ? m : scope)) };
+      });
+      keyed.sort((x, y) => {
+        for (let i = 0; i < c.order.length; i++) {
+          const r = compare(x.keys[i], y.keys[i]) ?? (x.keys[i] === null ? 1 : y.keys[i] === null ? -1 : 0);
+          if (r) return c.order[i].desc ? -r : r;
+        }
+        return 0;
+      });
+      out = keyed.map((k) => k.m);
+    }
+    if (c.skip) out = out.slice(Number(this.eval(c.skip, new Map())));
+    if (c.limit) {
+      const lim = this.eval(c.limit, new Map());
+      if (typeof lim !== 'bigint' || lim < 0n) throw new CypherError('Neo.ClientError.Statement.ArgumentError', 'LIMIT must be a non-negative integer');
+      out = out.slice(0, Number(lim));
+    }
+    if (c.where) out = out.filter((m) => this.eval(c.where, m) === true);
+    return { rows: out, columns: items.map((it) => it.alias) };
+  }
+
+  aggregate(e, rows) {
+    if (e.kind === 'agg') {
+      if (e.star) return BigInt(rows.length);
+      let vals = rows.map((r) => this.eval(e.arg, r)).filter((v) => v !== null && v !== undefined);
+      if (e.distinct) { const s = new Set(); vals = vals.filter((v) => { const k = keyOf(v); if (s.has(k)) return false; s.add(k); return true; }); }
+      switch (e.fn) {
+        case 'count': return BigInt(vals.length);
+        case 'collect': return vals;
+        case 'sum': return vals.reduce((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a + b : Number(a) + Number(b)), 0n);
+        case 'min': return vals.reduce((a, b) => (a === null || compare(b, a) < 0 ? b : a), null);
+        case 'max': return vals.reduce((a, b) => (a === null || compare(b, a) > 0 ? b : a), null);
+        default: break;
+      }
+    }
+    throw syntaxError('aggregations inside expressions are not supported by the test server');
+  }
+
+  run(clauses) {
+    let rows = [new Map()];
+    let columns = [];
+    let wrote = false;
+    for (const c of clauses) {
+      switch (c.kind) {
+        case 'SCHEMA': {
+          const coll = c.what === 'CONSTRAINT' ? this.g.constraints : this.g.indexes;
+          const name = c.name || `${c.what.toLowerCase()}_${c.label}_${c.prop}`;
+          if (coll.has(name)) {
+            const old = coll.get(name);
+            if (!c.ifNotExists || old.label !== c.label || old.prop !== c.prop) {
+              throw new CypherError('Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists', `An equivalent ${c.what.toLowerCase()} already exists: ${name}`);
+            }
+            break;
+          }
+          coll.set(name, { label: c.label, prop: c.prop });
+          this.g.schemaLog.push(name);
+          this.tx.undo.push(() => { coll.delete(name); this.g.schemaLog.pop(); });
+          wrote = true;
+          break;
+        }
+        case 'UNWIND': {
+          const out = [];
+          for (const r of rows) {
+            const list = this.eval(c.expr, r);
+            if (list === null) continue;
+            for (const x of Array.isArray(list) ? list : [list]) { const r2 = new Map(r); r2.set(c.as, x); out.push(r2); }
+          }
+          rows = out;
+          break;
+        }
+        case 'MATCH': {
+          const out = [];
+          const hint = this.hints(c.where);
+          for (const r of rows) {
+            let partial = [r];
+            for (const p of c.patterns) {
+              const next = [];
+              for (const pr of partial) for (const m of this.matchPattern(p, pr, hint)) next.push(m);
+              partial = next;
+            }
+            if (c.where) partial = partial.filter((m) => this.eval(c.where, m) === true);
+            if (!partial.length && c.optional) {
+              const r2 = new Map(r);
+              for (const p of c.patterns) {
+                for (const np of p.nodes) if (np.v && !r2.has(np.v)) r2.set(np.v, null);
+                for (const rp of p.rels) if (rp.v && !r2.has(rp.v)) r2.set(rp.v, null);
+              }
+              partial = [r2];
+            }
+            out.push(...partial);
+          }
+          rows = out;
+          break;
+        }
+        case 'MERGE': {
+          const out = [];
+          for (const r of rows) {
+            // Each row sees the writes of the rows before it (as in Neo4j).
+            const found = [...this.matchPattern(c.pattern, r)];
+            if (found.length) {
+              for (const m of found) { this.applySet(c.onMatch, m); out.push(m); }
+            } else {
+              for (const np of c.pattern.nodes) {
+                for (const [k, v] of this.propsOf(np.props, r)) {
+                  if (v === null) throw new CypherError('Neo.ClientError.Statement.SemanticError', `Cannot merge the following node because of null property value for '${k}'`);
+                }
+              }
+              const m = this.createPattern(c.pattern, r);
+              this.applySet(c.onCreate, m);
+              out.push(m);
+            }
+          }
+          rows = out;
+          wrote = true;
+          break;
+        }
+        case 'CREATE':
+          rows = rows.map((r) => { let m = r; for (const p of c.patterns) m = this.createPattern(p, m); return m; });
+          wrote = true;
+          break;
+        case 'SET':
+          for (const r of rows) this.applySet(c.items, r);
+          wrote = true;
+          break;
+        case 'REMOVE':
+          for (const r of rows) {
+            for (const it of c.items) {
+              const t = r.get(it.v);
+              if (!t) continue;
+              if (it.kind === 'prop') this.tx.setProp(t, it.key, null);
+              else for (const l of it.labels) this.tx.removeLabel(t, l);
+            }
+          }
+          wrote = true;
+          break;
+        case 'DELETE': {
+          const victims = [];
+          for (const r of rows) for (const e of c.exprs) victims.push(this.eval(e, r));
+          // Relationships first, then nodes, so DELETE n, r in either order works.
+          for (const v of victims) if (v instanceof Rel) this.tx.deleteRel(v);
+          for (const v of victims) if (v instanceof Node) this.tx.deleteNode(v, c.detach);
+          for (const v of victims) if (v !== null && !(v instanceof Node) && !(v instanceof Rel)) throw typeError('DELETE expects a node or relationship');
+          wrote = true;
+          break;
+        }
+        case 'WITH': {
+          const p = this.project(c, rows);
+          rows = p.rows;
+          break;
+        }
+        case 'RETURN': {
+          const p = this.project(c, rows);
+          rows = p.rows;
+          columns = p.columns;
+          break;
+        }
+        default: throw syntaxError(`clause ${c.kind}`);
+      }
+    }
+    const last = clauses[clauses.length - 1];
+    if (last.kind !== 'RETURN') { rows = []; columns = []; }
+    const schemaOnly = clauses.every((c) => c.kind === 'SCHEMA');
+    return { columns, records: rows.map((r) => columns.map((k) => r.get(k))), wrote, schemaOnly };
+  }
+}
+
+function usesVar(e, name) {
+  if (!e || typeof e !== 'object') return false;
+  if (e.kind === 'var' && e.name === name) return true;
+  return Object.values(e).some((x) => (Array.isArray(x) ? x.some((y) => usesVar(y, name)) : typeof x === 'object' && usesVar(x, name)));
+}
+
+function containsAgg(e) {
+  if (!e || typeof e !== 'object') return false;
+  if (e.kind === 'agg') return true;
+  return Object.values(e).some((x) => (Array.isArray(x) ? x.some(containsAgg) : typeof x === 'object' && containsAgg(x)));
+}
+
+function keyOf(v) {
+  if (v instanceof Node) return `n${v.iid}`;
+  if (v instanceof Rel) return `r${v.iid}`;
+  return JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? `${x}n` : x));
+}
+
+const parseCache = new Map();
+function parse(text) {
+  let clauses = parseCache.get(text);
+  if (!clauses) {
+    clauses = new Parser(text).statement();
+    if (parseCache.size > 10000) parseCache.clear();
+    parseCache.set(text, clauses);
+  }
+  return clauses;
+}
+
+/// Runs one statement in `tx`. Returns {columns, records, wrote}.
+function execute(graph, tx, text, params) {
+  return new Executor(graph, tx, params || {}).run(parse(text));
+}
+
+/// True when a statement would write (for NotALeader on cluster followers).
+function isWrite(text) {
+  return parse(text).some((c) => ['MERGE', 'CREATE', 'SET', 'DELETE', 'REMOVE', 'SCHEMA'].includes(c.kind));
+}
+
+/// The graph as sorted canonical JSON lines, in the layout of APOC's export (jsonl):
+/// nodes {type, id, labels, properties} and relationships {type, label, start, end, properties},
+/// with our content id (property `id`) as the node identity.
+function dump(graph) {
+  const conv = (v) => (typeof v === 'bigint' ? Number(v) : Array.isArray(v) ? v.map(conv) : v);
+  const sortedProps = (e) => {
+    const o = {};
+    for (const k of [...e.props.keys()].sort()) o[k] = conv(e.props.get(k));
+    return o;
+  };
+  const nodeKey = (n) => (n.props.has('id') ? n.props.get('id') : `iid:${n.iid}`);
+  const lines = [];
+  for (const n of graph.nodes.values()) {
+    lines.push(JSON.stringify({ type: 'node', id: nodeKey(n), labels: [...n.labels].sort(), properties: sortedProps(n) }));
+  }
+  for (const r of graph.rels.values()) {
+    lines.push(JSON.stringify({ type: 'relationship', label: r.type, start: nodeKey(r.start), end: nodeKey(r.end), properties: sortedProps(r) }));
+  }
+  lines.sort();
+  return {
+    lines,
+    constraints: [...graph.constraints.entries()].map(([name, c]) => ({ name, ...c })),
+    indexes: [...graph.indexes.entries()].map(([name, c]) => ({ name, ...c })),
+    schema_order: graph.schemaLog.slice(),
+  };
+}
+
+module.exports = { Graph, Tx, Node, Rel, CypherError, execute, isWrite, dump, parse, tokenize };
