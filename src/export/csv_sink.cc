@@ -1,0 +1,284 @@
+// `csv`: a directory for `neo4j-admin database import full` (Neo4j 5):
+//   nodes-header.csv          id:ID(ASTNode),:LABEL,<property>[:type],...   (one header, all nodes)
+//   nodes-NNNNN.csv           data parts
+//   relationships-header.csv  :START_ID(ASTNode),:END_ID(ASTNode),:TYPE,id,<property>[:type],...
+//   relationships-NNNNN.csv   data parts
+//   import.sh                 the exact neo4j-admin command over those files
+// All nodes (SourceFile, ASTNode, ExternalModule) share one ID space, named ASTNode, so every
+// relationship finds its endpoints whatever their label. Strings are always quoted; an absent
+// property is an empty unquoted field (no property); `:LABEL` holds "ASTNode;Name".
+#include <cstdio>
+#include <vector>
+
+#include "export/output.h"
+#include "export/sinks.h"
+#include "export/text.h"
+
+namespace ast2graph::exporters {
+
+namespace {
+
+using graph::EdgeProp;
+using graph::EdgeRecord;
+using graph::FileGraph;
+using graph::NodeLabel;
+using graph::NodeProp;
+using graph::NodeRecord;
+using graph::Prop;
+using graph::PropType;
+
+constexpr size_t kNodeProps = static_cast<size_t>(NodeProp::kCount);
+constexpr size_t kEdgeProps = static_cast<size_t>(EdgeProp::kCount);
+/// neo4j-admin's default array delimiter, which import.sh also passes explicitly.
+constexpr char kArrayDelimiter = ';';
+
+std::string ColumnHeader(const char* name, graph::PropType type) {
+  std::string h = name;
+  switch (type) {
+    case PropType::kString: break;
+    case PropType::kInt: h += IsLongProperty(name) ? ":long" : ":int"; break;
+    case PropType::kStringList: h += ":string[]"; break;
+  }
+  return h;
+}
+
+/// One kind of record (nodes or relationships): a header file and numbered parts.
+class PartWriter {
+ public:
+  PartWriter(OutputDir* dir, std::string prefix, size_t records_per_part)
+      : dir_(dir), prefix_(std::move(prefix)), per_part_(records_per_part) {}
+
+  Status WriteHeader(const std::string& header) {
+    OutputFile f;
+    if (Status s = f.Open(dir_->FilePath(prefix_ + "-header.csv"), OutputFile::Mode::kDirect);
+        !s.ok()) {
+      return s;
+    }
+    f.buf() = header + "\n";
+    files_.push_back(prefix_ + "-header.csv");
+    return f.Commit();
+  }
+
+  /// The buffer for the next record (opening a new part when needed), or nullptr after an error.
+  std::string* Begin() {
+    if (!status_.ok()) return nullptr;
+    if (!open_ || (per_part_ > 0 && in_part_ == per_part_)) {
+      if (open_) Close();
+      if (!status_.ok()) return nullptr;
+      char name[64];
+      std::snprintf(name, sizeof name, "%s-%05zu.csv", prefix_.c_str(), files_.size());
+      part_ = std::make_unique<OutputFile>();
+      status_ = part_->Open(dir_->FilePath(name), OutputFile::Mode::kDirect);
+      if (!status_.ok()) return nullptr;
+      files_.push_back(name);
+      open_ = true;
+      in_part_ = 0;
+    }
+    ++in_part_;
+    return &part_->buf();
+  }
+  void End() { part_->MaybeFlush(); }
+
+  Status status() const {
+    if (!status_.ok()) return status_;
+    return open_ ? part_->status() : Status::Ok();
+  }
+  Status Finish() {
+    if (open_) Close();
+    return status_;
+  }
+  /// Header first, then the parts in order.
+  const std::vector<std::string>& files() const { return files_; }
+
+ private:
+  void Close() {
+    Status s = part_->Commit();
+    if (status_.ok()) status_ = std::move(s);
+    part_.reset();
+    open_ = false;
+  }
+
+  OutputDir* dir_;
+  std::string prefix_;
+  size_t per_part_;
+  size_t in_part_ = 0;
+  bool open_ = false;
+  std::unique_ptr<OutputFile> part_;
+  std::vector<std::string> files_;
+  Status status_;
+};
+
+class CsvSink : public Sink {
+ public:
+  explicit CsvSink(const ExportOptions& options)
+      : nodes_(&dir_, "nodes", options.batch_size),
+        relationships_(&dir_, "relationships", options.batch_size) {}
+
+  Status Open(const std::string& path) {
+    if (Status s = dir_.Open(path); !s.ok()) return s;
+    std::string header = "id:ID(ASTNode),:LABEL";
+    for (size_t i = 0; i < kNodeProps; ++i) {
+      auto p = static_cast<NodeProp>(i);
+      header += ',' + ColumnHeader(graph::NodePropName(p), graph::NodePropType(p));
+    }
+    if (Status s = nodes_.WriteHeader(header); !s.ok()) return Fail(s);
+    header = ":START_ID(ASTNode),:END_ID(ASTNode),:TYPE,id";
+    for (size_t i = 0; i < kEdgeProps; ++i) {
+      auto p = static_cast<EdgeProp>(i);
+      header += ',' + ColumnHeader(graph::EdgePropName(p), graph::EdgePropType(p));
+    }
+    if (Status s = relationships_.WriteHeader(header); !s.ok()) return Fail(s);
+    return Status::Ok();
+  }
+
+  Status Write(const FileGraph& file) override {
+    if (!status_.ok()) return status_;
+    for (const NodeRecord& n : file.nodes) {
+      if (!ShouldWrite(&seen_, n)) continue;
+      std::string* b = nodes_.Begin();
+      if (b == nullptr) break;
+      AppendId(b, n.id);
+      b->push_back(',');
+      b->append(graph::NodeLabelName(n.label));
+      if (n.label == NodeLabel::kASTNode && !n.node_type.empty()) {
+        b->push_back(kArrayDelimiter);
+        b->append(n.node_type);  // a Python AST class name: [A-Za-z]+
+      }
+      if (Status s = AppendColumns(b, file, PropsOf(file, n), kNodeProps); !s.ok()) {
+        return Fail(s);
+      }
+      nodes_.End();
+    }
+    for (const EdgeRecord& e : file.edges) {
+      std::string* b = relationships_.Begin();
+      if (b == nullptr) break;
+      AppendId(b, e.start);
+      b->push_back(',');
+      AppendId(b, e.end);
+      b->push_back(',');
+      b->append(graph::EdgeTypeName(e.type));
+      b->push_back(',');
+      AppendId(b, e.id);
+      if (Status s = AppendColumns(b, file, PropsOf(file, e), kEdgeProps); !s.ok()) {
+        return Fail(s);
+      }
+      relationships_.End();
+    }
+    if (Status s = nodes_.status(); !s.ok()) return Fail(s);
+    if (Status s = relationships_.status(); !s.ok()) return Fail(s);
+    return Status::Ok();
+  }
+
+  Status Finish() override {
+    if (!status_.ok()) return Fail(status_);
+    if (Status s = nodes_.Finish(); !s.ok()) return Fail(s);
+    if (Status s = relationships_.Finish(); !s.ok()) return Fail(s);
+    if (Status s = WriteImportScript(); !s.ok()) return Fail(s);
+    Status s = dir_.Commit();
+    status_ = s.ok() ? Status(ErrorCode::kOutput, "already finished") : s;
+    return s;
+  }
+
+ private:
+  Status Fail(Status s) {
+    if (status_.ok()) status_ = s;
+    dir_.Abort();
+    return s;
+  }
+
+  /// Appends one field per schema property (`,` + value, or `,` alone when absent). Props come in
+  /// schema order, so this is a merge.
+  static Status AppendColumns(std::string* b, const FileGraph& file, std::span<const Prop> props,
+                              size_t columns) {
+    size_t next = 0;
+    for (const Prop& p : props) {
+      for (; next < p.key && next < columns; ++next) b->push_back(',');
+      if (next != p.key) continue;  // out of order: the builder broke the contract; skip it
+      ++next;
+      b->push_back(',');
+      switch (p.type) {
+        case PropType::kString:
+          AppendCsvString(b, p.text);
+          break;
+        case PropType::kInt:
+          AppendInt(b, p.integer);
+          break;
+        case PropType::kStringList: {
+          std::span<const std::string_view> items = ListOf(file, p);
+          if (items.empty()) break;  // neo4j-admin cannot tell [] from no value: leave it out
+          std::string joined;
+          for (size_t i = 0; i < items.size(); ++i) {
+            if (items[i].find(kArrayDelimiter) != std::string_view::npos || items[i].empty()) {
+              return Status(ErrorCode::kOutput,
+                            "csv: a string list element is empty or contains the array "
+                            "delimiter ';', which neo4j-admin cannot read back: " +
+                                std::string(items[i]));
+            }
+            if (i > 0) joined.push_back(kArrayDelimiter);
+            joined.append(items[i]);
+          }
+          AppendCsvString(b, joined);
+          break;
+        }
+      }
+    }
+    for (; next < columns; ++next) b->push_back(',');
+    b->push_back('\n');
+    return Status::Ok();
+  }
+
+  static void AppendFileList(std::string* s, const std::vector<std::string>& files) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (i > 0) s->push_back(',');
+      *s += "$dir/" + files[i];
+    }
+  }
+
+  Status WriteImportScript() {
+    std::string s =
+        "#!/bin/sh\n"
+        "# Generated by ast2graph: bulk-loads this directory into a new Neo4j 5 database.\n"
+        "#   ./import.sh [DATABASE] [more neo4j-admin options, e.g. --overwrite-destination=true]\n"
+        "# NEO4J_ADMIN names the neo4j-admin binary (default: neo4j-admin on PATH). The database\n"
+        "# name comes before the options, which Neo4j 5.19+ requires and every 5.x accepts.\n"
+        "set -eu\n"
+        "dir=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+        "database=${1:-neo4j}\n"
+        "[ $# -gt 0 ] && shift\n"
+        "exec \"${NEO4J_ADMIN:-neo4j-admin}\" database import full \"$database\" \\\n"
+        "  --nodes=\"";
+    AppendFileList(&s, nodes_.files());
+    s += "\" \\\n  --relationships=\"";
+    AppendFileList(&s, relationships_.files());
+    s +=
+        "\" \\\n"
+        "  --id-type=string --delimiter=, --array-delimiter=';' --quote='\"' \\\n"
+        "  --multiline-fields=true --skip-duplicate-nodes=true \\\n"
+        "  \"$@\"\n";
+    OutputFile f;
+    if (Status st = f.Open(dir_.FilePath("import.sh"), OutputFile::Mode::kDirect, 0777); !st.ok()) {
+      return st;
+    }
+    f.buf() = std::move(s);
+    return f.Commit();
+  }
+
+  OutputDir dir_;
+  PartWriter nodes_;
+  PartWriter relationships_;
+  SeenNodes seen_;
+  Status status_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Sink>> MakeCsvSink(const std::string& out, const ExportOptions& options) {
+  if (out == "-") {
+    return Status(ErrorCode::kUsage, "the csv format writes a directory: give -o DIR, not -");
+  }
+  auto sink = std::make_unique<CsvSink>(options);
+  if (Status s = sink->Open(out); !s.ok()) return s;
+  return std::unique_ptr<Sink>(std::move(sink));
+}
+
+}  // namespace ast2graph::exporters
