@@ -229,14 +229,53 @@ bool ParseDouble(std::string_view text, double* out) {
   return true;
 }
 
+bool Utf8Error(const std::string& message, size_t position, LiteralError* error) {
+  if (error != nullptr) {
+    error->message = "(unicode error) " + message;
+    error->position = static_cast<uint32_t>(position);
+  }
+  return false;
+}
+
+// The source is not necessarily valid UTF-8 (CPython accepts any bytes in comments), so string
+// bodies are checked as CPython decodes them: a body without escapes (or a raw one) in one piece,
+// otherwise each run of non-ASCII bytes on its own, before any escape is looked at. Positions
+// in the message are relative to that piece.
+bool CheckBodyUtf8(std::string_view body, bool whole, LiteralError* error) {
+  size_t i = 0;
+  size_t n = body.size();
+  while (i < n && IsAscii(static_cast<unsigned char>(body[i]))) ++i;
+  if (i == n) return true;
+  std::string message;
+  size_t offset = 0;
+  if (whole) {
+    if (CheckUtf8(body, &message, &offset)) return true;
+    return Utf8Error(message, offset, error);
+  }
+  while (i < n) {
+    if (IsAscii(static_cast<unsigned char>(body[i]))) {
+      ++i;
+      continue;
+    }
+    size_t run = i;
+    while (i < n && !IsAscii(static_cast<unsigned char>(body[i]))) ++i;
+    if (!CheckUtf8(body.substr(run, i - run), &message, &offset)) {
+      return Utf8Error(message, run + offset, error);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool DecodeStrLiteral(std::string_view body, bool raw, std::string* out, LiteralError* error) {
   out->clear();
   if (raw || body.find('\\') == std::string_view::npos) {
+    if (!CheckBodyUtf8(body, /*whole=*/true, error)) return false;
     out->assign(body);
     return true;
   }
+  if (!CheckBodyUtf8(body, /*whole=*/false, error)) return false;
   out->reserve(body.size());
   size_t n = body.size();
   size_t i = 0;

@@ -18,6 +18,8 @@ struct LiteralError {
 /// Decodes the body of a str literal (between the quotes; prefix letters already stripped),
 /// processing escapes unless `raw`. Output is UTF-8, lone surrogates ("\ud800") in their 3-byte
 /// WTF-8 form. Invalid escapes like "\d" are kept as CPython keeps them (a warning, not an error).
+/// The body may hold invalid UTF-8 (DecodeSource passes such bytes through, as CPython does):
+/// that fails with CPython's "(unicode error) 'utf-8' codec can't decode ..." message.
 bool DecodeStrLiteral(std::string_view body, bool raw, std::string* out, LiteralError* error);
 /// Same for bytes literals; the body must be ASCII ("bytes can only contain ASCII literal
 /// characters" otherwise). Output is the raw bytes.

@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
@@ -205,6 +206,95 @@ void AppendUtf8(char32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+namespace {
+
+bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// CPython's strict UTF-8 decoder (Objects/stringlib/codecs.h): finds the first error and the
+// byte range [start, end) it blames.
+bool FindUtf8Error(std::string_view text, size_t* start, size_t* end, const char** reason) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t i = 0;
+  auto fail = [&](size_t from, size_t to, const char* why) {
+    *start = from;
+    *end = to;
+    *reason = why;
+    return true;
+  };
+  constexpr const char* kStart = "invalid start byte";
+  constexpr const char* kContinuation = "invalid continuation byte";
+  constexpr const char* kEnd = "unexpected end of data";
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t left = n - i;
+    if (c < 0xC2) return fail(i, i + 1, kStart);
+    if (c < 0xE0) {
+      if (left < 2) return fail(i, n, kEnd);
+      if (!IsContinuation(s[i + 1])) return fail(i, i + 1, kContinuation);
+      i += 2;
+      continue;
+    }
+    if (c < 0xF0) {
+      if (left >= 2) {
+        unsigned char c2 = s[i + 1];
+        // E0 needs A0..BF (no overlong forms), ED needs 80..9F (no surrogates).
+        if (!IsContinuation(c2) || (c2 < 0xA0 ? c == 0xE0 : c == 0xED)) {
+          return fail(i, i + 1, kContinuation);
+        }
+      }
+      if (left < 3) return fail(i, n, kEnd);
+      if (!IsContinuation(s[i + 2])) return fail(i, i + 2, kContinuation);
+      i += 3;
+      continue;
+    }
+    if (c < 0xF5) {
+      if (left >= 2) {
+        unsigned char c2 = s[i + 1];
+        // F0 needs 90..BF (no overlong forms), F4 needs 80..8F (nothing above U+10FFFF).
+        if (!IsContinuation(c2) || (c2 < 0x90 ? c == 0xF0 : c == 0xF4)) {
+          return fail(i, i + 1, kContinuation);
+        }
+      }
+      if (left >= 3 && !IsContinuation(s[i + 2])) return fail(i, i + 2, kContinuation);
+      if (left < 4) return fail(i, n, kEnd);
+      if (!IsContinuation(s[i + 3])) return fail(i, i + 3, kContinuation);
+      i += 4;
+      continue;
+    }
+    return fail(i, i + 1, kStart);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool CheckUtf8(std::string_view bytes, std::string* message, size_t* error_offset) {
+  size_t start = 0;
+  size_t end = 0;
+  const char* reason = nullptr;
+  if (!FindUtf8Error(bytes, &start, &end, &reason)) return true;
+  if (error_offset != nullptr) *error_offset = start;
+  if (message != nullptr) {
+    char buffer[160];
+    if (end - start == 1) {
+      std::snprintf(buffer, sizeof(buffer),
+                    "'utf-8' codec can't decode byte 0x%02x in position %zu: %s",
+                    static_cast<unsigned char>(bytes[start]), start, reason);
+    } else {
+      std::snprintf(buffer, sizeof(buffer),
+                    "'utf-8' codec can't decode bytes in position %zu-%zu: %s", start, end - 1,
+                    reason);
+    }
+    *message = buffer;
+  }
+  return false;
 }
 
 bool IsIdentifierStart(char32_t cp) {

@@ -13,6 +13,12 @@ namespace ast2graph::lex {
 int32_t NextCodePoint(std::string_view text, size_t* pos);
 /// Appends the UTF-8 form of `cp` (WTF-8 for surrogates U+D800..U+DFFF).
 void AppendUtf8(char32_t cp, std::string* out);
+/// Checks `bytes` as CPython's strict UTF-8 decoder does (no surrogates, no overlong forms).
+/// Returns true when they are valid. Otherwise sets `message` to str(UnicodeDecodeError), e.g.
+/// "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte" (positions relative
+/// to `bytes`, the error range exactly as CPython reports it), and `error_offset`, if given, to
+/// the offset of the first byte of the offending sequence.
+bool CheckUtf8(std::string_view bytes, std::string* message, size_t* error_offset = nullptr);
 
 /// Python identifier rules (XID_Start plus '_', XID_Continue), after NFKC as the tokenizer
 /// checks them.

@@ -230,6 +230,99 @@ const LiteralCase kBytesCases[] = {
     {SV("\\\xc3\xa9"),
      false, SV("bytes can only contain ASCII literal characters")},
 };
+// str bodies holding invalid UTF-8 (the source decoder passes such bytes through)
+const LiteralCase kBadUtf8Cases[] = {
+    {SV("ab\xff"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 2: invalid "
+              "start byte")},
+    {SV("a\xe9"
+        "b"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xe9 in position 1: invalid "
+              "continuation byte")},
+    {SV("a\\n\xe9"
+        "b"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xe9 in position 0: unexpect"
+              "ed end of data")},
+    {SV("\\x4\xff"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 0: invalid "
+              "start byte")},
+    {SV("\xe4\xb8("),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-1: invalid co"
+              "ntinuation byte")},
+    {SV("\xe4\xb8"),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-1: unexpected"
+              " end of data")},
+    {SV("\\n\xe4\xb8"),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-1: unexpected"
+              " end of data")},
+    {SV("\xf0\x9f\x98"),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-2: unexpected"
+              " end of data")},
+    {SV("\xf0\x9f("),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-1: invalid co"
+              "ntinuation byte")},
+    {SV("\\n\xf0\x9f\x98("),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-2: unexpected"
+              " end of data")},
+    {SV("\xed\xa0\x80"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xed in position 0: invalid "
+              "continuation byte")},
+    {SV("\\N{\xff}"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 0: invalid "
+              "start byte")},
+    {SV("\xc3\xa9\\n\xff"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 0: invalid "
+              "start byte")},
+    {SV("\xc3\xa9\\n\xc3\xa9\xff\xc3\xa9"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 2: invalid "
+              "start byte")},
+};
+const LiteralCase kBadUtf8RawCases[] = {
+    {SV("ab\xff"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 2: invalid "
+              "start byte")},
+    {SV("a\xe9"
+        "b"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xe9 in position 1: invalid "
+              "continuation byte")},
+    {SV("a\\n\xe9"
+        "b"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xe9 in position 3: invalid "
+              "continuation byte")},
+    {SV("\\x4\xff"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 3: invalid "
+              "start byte")},
+    {SV("\xe4\xb8("),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-1: invalid co"
+              "ntinuation byte")},
+    {SV("\xe4\xb8"),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-1: unexpected"
+              " end of data")},
+    {SV("\\n\xe4\xb8"),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 2-3: unexpected"
+              " end of data")},
+    {SV("\xf0\x9f\x98"),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-2: unexpected"
+              " end of data")},
+    {SV("\xf0\x9f("),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 0-1: invalid co"
+              "ntinuation byte")},
+    {SV("\\n\xf0\x9f\x98("),
+     false, SV("(unicode error) 'utf-8' codec can't decode bytes in position 2-4: invalid co"
+              "ntinuation byte")},
+    {SV("\xed\xa0\x80"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xed in position 0: invalid "
+              "continuation byte")},
+    {SV("\\N{\xff}"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 3: invalid "
+              "start byte")},
+    {SV("\xc3\xa9\\n\xff"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 4: invalid "
+              "start byte")},
+    {SV("\xc3\xa9\\n\xc3\xa9\xff\xc3\xa9"),
+     false, SV("(unicode error) 'utf-8' codec can't decode byte 0xff in position 6: invalid "
+              "start byte")},
+};
 // raw str bodies are kept as they are
 const LiteralCase kRawStrCases[] = {
     {SV("a\\nb"),
@@ -677,6 +770,22 @@ TEST(Literals, BytesEscapesAndErrors) {
       EXPECT_EQ(Printable(out), Printable(c.expected)) << Printable(c.body);
     } else if (!ok && !c.ok) {
       EXPECT_EQ(error.message, c.expected) << Printable(c.body);
+    }
+  }
+}
+
+TEST(Literals, InvalidUtf8InStrBodies) {
+  for (bool raw : {false, true}) {
+    for (const LiteralCase& c : raw ? kBadUtf8RawCases : kBadUtf8Cases) {
+      std::string out;
+      LiteralError error;
+      bool ok = DecodeStrLiteral(c.body, raw, &out, &error);
+      EXPECT_EQ(ok, c.ok) << Printable(c.body) << " raw=" << raw;
+      if (ok && c.ok) {
+        EXPECT_EQ(Printable(out), Printable(c.expected)) << Printable(c.body);
+      } else if (!ok && !c.ok) {
+        EXPECT_EQ(error.message, c.expected) << Printable(c.body) << " raw=" << raw;
+      }
     }
   }
 }
