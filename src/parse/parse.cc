@@ -1,0 +1,122 @@
+// ast2graph::Parse: decode, tokenize, parse; CPython's rules for which error wins.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ast2graph/parse.h"
+#include "lex/decode.h"
+#include "lex/tokenizer.h"
+#include "parse/parser.h"
+
+namespace ast2graph {
+
+ParsedModule::ParsedModule() : arena_(std::make_unique<ast::Arena>()) {}
+ParsedModule::~ParsedModule() = default;
+ParsedModule::ParsedModule(ParsedModule&&) noexcept = default;
+ParsedModule& ParsedModule::operator=(ParsedModule&&) noexcept = default;
+
+void ParsedModule::set_text(std::string text) {
+  text_ = std::move(text);
+  lines_ = ast::LineTable(text_);
+}
+
+namespace {
+
+std::string LineText(std::string_view text, uint32_t lineno) {
+  if (lineno == 0) return {};
+  size_t start = 0;
+  for (uint32_t l = 1; l < lineno; ++l) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) return {};
+    start = nl + 1;
+  }
+  size_t end = text.find('\n', start);
+  if (end == std::string_view::npos) end = text.size();
+  return std::string(text.substr(start, end - start));
+}
+
+ParseError FromTokenError(const lex::TokenError& e, std::string_view text) {
+  ParseError err;
+  err.kind = ParseErrorKind::kSyntax;
+  err.message = e.message;
+  err.lineno = e.lineno;
+  err.offset = e.offset;
+  err.line_text = LineText(text, e.lineno);
+  return err;
+}
+
+}  // namespace
+
+ParsedModule Parse(std::string_view source, const ParseOptions& options) {
+  ParsedModule module;
+  std::string utf8;
+  lex::DecodeError derr;
+  if (!lex::DecodeSource(source, &utf8, &derr)) {
+    ParseError err;
+    err.kind = derr.is_syntax_error ? ParseErrorKind::kSyntax : ParseErrorKind::kDecode;
+    err.message = derr.message;
+    err.lineno = derr.lineno;
+    err.offset = derr.offset;
+    err.line_text = LineText(source, derr.lineno);
+    module.set_error(std::move(err));
+    return module;
+  }
+  std::vector<lex::Token> tokens;
+  lex::TokenError terr;
+  bool tok_ok = lex::Tokenize(utf8, &tokens, &terr);
+  module.set_text(std::move(utf8));
+  std::string_view text = module.text();
+  if (!tok_ok && !terr.unclosed_bracket && !terr.in_fstring) {
+    // A tokenizer error anywhere in the file wins over any parser error (CPython tokenizes the
+    // rest of the file after a parser error and reports tokenizer errors first).
+    module.set_error(FromTokenError(terr, text));
+    return module;
+  }
+  parse::Parser parser(text, tokens, module.arena(), options);
+  ast::Node* root = parser.ParseModule();
+  module.set_node_count(parser.node_count());
+  if (root != nullptr && tok_ok) {
+    module.set_root(root);
+    return module;
+  }
+  ParseError err = parser.error();
+  if (!tok_ok) {
+    size_t error_index = tokens.size() - 1;
+    bool reached = root != nullptr || parser.error_token() + 1 >= error_index;
+    if (reached || (terr.unclosed_bracket && terr.bracket_line < err.lineno) ||
+        err.message.empty()) {
+      module.set_error(FromTokenError(terr, text));
+      return module;
+    }
+  }
+  err.line_text = LineText(text, err.lineno);
+  module.set_error(std::move(err));
+  return module;
+}
+
+std::string FormatParseError(std::string_view path, const ParseError& error) {
+  std::string out;
+  out.append(path);
+  out += ':' + std::to_string(error.lineno) + ':' + std::to_string(error.offset) + ": ";
+  out += error.kind == ParseErrorKind::kDecode ? "DecodeError: " : "SyntaxError: ";
+  out += error.message;
+  out += '\n';
+  if (error.lineno != 0) {
+    out += error.line_text;
+    out += '\n';
+    uint32_t col = error.offset > 0 ? error.offset - 1 : 0;
+    // Keep tabs so the caret lines up under the same character.
+    uint32_t chars = 0;
+    for (size_t i = 0; i < error.line_text.size() && chars < col; ++i) {
+      unsigned char c = static_cast<unsigned char>(error.line_text[i]);
+      if ((c & 0xC0) == 0x80) continue;
+      out += c == '\t' ? '\t' : ' ';
+      ++chars;
+    }
+    for (; chars < col; ++chars) out += ' ';
+    out += "^\n";
+  }
+  return out;
+}
+
+}  // namespace ast2graph

@@ -1,0 +1,322 @@
+// Strings, f-strings and numbers: implicit concatenation into one Constant or JoinedStr with
+// CPython's positions for the parts.
+#include <string>
+#include <vector>
+
+#include "lex/literals.h"
+#include "parse/parser.h"
+
+namespace ast2graph::parse {
+
+namespace {
+
+struct Prefix {
+  bool bytes = false;
+  bool raw = false;
+  bool unicode = false;
+  bool fstring = false;
+  uint32_t letters = 0;
+};
+
+Prefix ReadPrefix(std::string_view tok) {
+  Prefix p;
+  for (char c : tok) {
+    if (c == '\'' || c == '"') break;
+    ++p.letters;
+    switch (c) {
+      case 'b': case 'B': p.bytes = true; break;
+      case 'r': case 'R': p.raw = true; break;
+      case 'u': case 'U': p.unicode = true; break;
+      case 'f': case 'F': p.fstring = true; break;
+      default: break;
+    }
+  }
+  return p;
+}
+
+// The body of a complete string token (prefix and quotes removed).
+std::string_view Body(std::string_view tok, uint32_t letters) {
+  std::string_view rest = tok.substr(letters);
+  size_t q = (rest.size() >= 6 && rest[0] == rest[1] && rest[1] == rest[2]) ? 3 : 1;
+  return rest.substr(q, rest.size() - 2 * q);
+}
+
+}  // namespace
+
+// Accumulates literal pieces and formatted values of one concatenation or format spec.
+struct Parser::StringBuilder {
+  std::string pending;
+  bool has_pending = false;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  std::vector<Node*> values;
+};
+
+void Parser::AddPiece(StringBuilder* sb, std::string_view value, uint32_t begin, uint32_t end) {
+  if (value.empty()) return;
+  if (!sb->has_pending) {
+    sb->has_pending = true;
+    sb->begin = begin;
+  }
+  sb->pending.append(value);
+  sb->end = end;
+}
+
+void Parser::FlushPieces(StringBuilder* sb) {
+  if (!sb->has_pending) return;
+  auto* c = static_cast<ast::Constant*>(arena_.Allocate(sizeof(ast::Constant)));
+  c->kind = ast::ConstKind::kStr;
+  c->text = StrOf(sb->pending);
+  Node* n = New(Kind::Constant, sb->begin, sb->end);
+  n->fields[ast::ConstantFields::value].constant = c;
+  sb->values.push_back(n);
+  sb->pending.clear();
+  sb->has_pending = false;
+}
+
+Node* Parser::ParseNumber() {
+  const Token& t = Cur();
+  Advance();
+  lex::NumberValue v;
+  std::string err;
+  if (!lex::ParseNumber(Text(t), &v, &err)) return FailRange(t.begin, err);
+  auto* c = static_cast<ast::Constant*>(arena_.Allocate(sizeof(ast::Constant)));
+  switch (v.kind) {
+    case lex::NumberKind::kInt:
+      c->kind = ast::ConstKind::kInt;
+      c->text = StrOf(v.decimal);
+      break;
+    case lex::NumberKind::kFloat:
+      c->kind = ast::ConstKind::kFloat;
+      c->number = v.number;
+      break;
+    case lex::NumberKind::kImaginary:
+      c->kind = ast::ConstKind::kComplex;
+      c->number = v.number;
+      break;
+  }
+  Node* n = New(Kind::Constant, t.begin, t.end);
+  n->fields[ast::ConstantFields::value].constant = c;
+  return n;
+}
+
+Node* Parser::ParseStrings() {
+  const Token& first = Cur();
+  // Fast path: one plain string literal.
+  if (first.kind == TokenKind::kString && PeekK(1) != TokenKind::kString &&
+      PeekK(1) != TokenKind::kFStringStart) {
+    Advance();
+    std::string_view tok = Text(first);
+    Prefix p = ReadPrefix(tok);
+    std::string_view body = Body(tok, p.letters);
+    lex::LiteralError lerr;
+    buf_.clear();
+    bool ok = p.bytes ? lex::DecodeBytesLiteral(body, p.raw, &buf_, &lerr)
+                      : lex::DecodeStrLiteral(body, p.raw, &buf_, &lerr);
+    if (!ok) return FailRange(first.begin, lerr.message);
+    auto* c = static_cast<ast::Constant*>(arena_.Allocate(sizeof(ast::Constant)));
+    c->kind = p.bytes ? ast::ConstKind::kBytes : ast::ConstKind::kStr;
+    c->text = StrOf(buf_);
+    Node* n = New(Kind::Constant, first.begin, first.end);
+    n->fields[ast::ConstantFields::value].constant = c;
+    if (p.unicode) n->fields[ast::ConstantFields::kind].str = StrOf("u");
+    return n;
+  }
+  StringBuilder sb;
+  bool any_bytes = false, any_str = false, any_f = false;
+  bool first_u = false;
+  size_t first_index = pos_;
+  std::string decoded;
+  while (K() == TokenKind::kString || K() == TokenKind::kFStringStart) {
+    const Token& t = Cur();
+    if (t.kind == TokenKind::kString) {
+      Advance();
+      std::string_view tok = Text(t);
+      Prefix p = ReadPrefix(tok);
+      if (pos_ - 1 == first_index) first_u = p.unicode;
+      std::string_view body = Body(tok, p.letters);
+      lex::LiteralError lerr;
+      decoded.clear();
+      bool ok = p.bytes ? lex::DecodeBytesLiteral(body, p.raw, &decoded, &lerr)
+                        : lex::DecodeStrLiteral(body, p.raw, &decoded, &lerr);
+      if (!ok) return FailRange(t.begin, lerr.message);
+      (p.bytes ? any_bytes : any_str) = true;
+      if (any_bytes && (any_str || any_f)) {
+        return FailRange(first.begin, "cannot mix bytes and nonbytes literals");
+      }
+      if (p.bytes) {
+        // Bytes concatenate verbatim (empty pieces included).
+        if (!sb.has_pending) {
+          sb.has_pending = true;
+          sb.begin = t.begin;
+        }
+        sb.pending.append(decoded);
+        sb.end = t.end;
+      } else {
+        AddPiece(&sb, decoded, t.begin, t.end);
+      }
+    } else {
+      any_f = true;
+      if (any_bytes) return FailRange(first.begin, "cannot mix bytes and nonbytes literals");
+      if (!ParseFString(&sb)) return nullptr;
+    }
+  }
+  uint32_t end = PrevEnd();
+  if (!any_f) {
+    auto* c = static_cast<ast::Constant*>(arena_.Allocate(sizeof(ast::Constant)));
+    c->kind = any_bytes ? ast::ConstKind::kBytes : ast::ConstKind::kStr;
+    c->text = StrOf(sb.pending);
+    Node* n = New(Kind::Constant, first.begin, end);
+    n->fields[ast::ConstantFields::value].constant = c;
+    if (first_u) n->fields[ast::ConstantFields::kind].str = StrOf("u");
+    return n;
+  }
+  FlushPieces(&sb);
+  Node* j = New(Kind::JoinedStr, first.begin, end);
+  ast::List* l = ast::NewList(arena_, static_cast<uint32_t>(sb.values.size()));
+  for (size_t i = 0; i < sb.values.size(); ++i) l->items[i].node = sb.values[i];
+  j->fields[ast::JoinedStrFields::values].list = l;
+  return j;
+}
+
+// One f-string from FSTRING_START to FSTRING_END, its parts added to `sb`.
+bool Parser::ParseFString(StringBuilder* sb) {
+  const Token& start = Cur();
+  Prefix p = ReadPrefix(Text(start));
+  Advance();
+  std::string decoded;
+  for (;;) {
+    const Token& t = Cur();
+    switch (t.kind) {
+      case TokenKind::kFStringMiddle: {
+        Advance();
+        if (!DecodeMiddle(t, p.raw, &decoded)) return false;
+        AddPiece(sb, decoded, t.begin, t.end);
+        break;
+      }
+      case TokenKind::kLBrace:
+        if (!ParseReplacementField(sb, p.raw)) return false;
+        break;
+      case TokenKind::kFStringEnd:
+        Advance();
+        return true;
+      default:
+        Fail();
+        return false;
+    }
+  }
+}
+
+// The text of an FSTRING_MIDDLE token, escapes processed. A middle may end in a backslash that
+// precedes '{' or '}' in the source; CPython keeps that backslash as is.
+bool Parser::DecodeMiddle(const Token& t, bool raw, std::string* out) {
+  std::string_view body = Text(t);
+  if (t.flags & lex::kTokenEscapedBrace) body.remove_suffix(1);
+  out->clear();
+  lex::LiteralError lerr;
+  size_t trailing = 0;
+  while (trailing < body.size() && body[body.size() - 1 - trailing] == '\\') ++trailing;
+  bool odd = (trailing % 2) == 1;
+  std::string_view main = odd ? body.substr(0, body.size() - 1) : body;
+  if (!lex::DecodeStrLiteral(main, raw, out, &lerr)) {
+    FailRange(t.begin, lerr.message);
+    return false;
+  }
+  if (odd) out->push_back('\\');
+  return true;
+}
+
+// '{' (yield_expr | star_expressions) ['='] ['!' NAME] [':' spec] '}'
+bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
+  const Token& open = Cur();
+  Advance();
+  ++fstring_depth_;
+  struct Leave {
+    Parser* p;
+    ~Leave() { --p->fstring_depth_; }
+  } leave{this};
+  DepthGuard guard(this);
+  if (depth_ > kMaxRecursion) return TooComplex() != nullptr;
+  if (K() == TokenKind::kRBrace) {
+    FailAt(pos_, "f-string: valid expression required before '}'");
+    return false;
+  }
+  Node* value = K() == TokenKind::kYield ? ParseYield() : ParseStarExpressions();
+  if (value == nullptr) return false;
+  bool debug = false;
+  uint32_t debug_end = 0;
+  if (K() == TokenKind::kEqual) {
+    debug = true;
+    Advance();
+    debug_end = Cur().begin;
+  }
+  int64_t conversion = -1;
+  if (K() == TokenKind::kExclamation) {
+    const Token& bang = Cur();
+    Advance();
+    if (K() != TokenKind::kName) {
+      FailAt(pos_, "f-string: missing conversion character");
+      return false;
+    }
+    if (Cur().begin != bang.end) {
+      FailAt(pos_, "f-string: conversion type must come right after the exclamanation mark");
+      return false;
+    }
+    std::string_view conv = Text(Cur());
+    if (conv != "s" && conv != "r" && conv != "a") {
+      FailAt(pos_, "f-string: invalid conversion character '" + std::string(conv) +
+                       "': expected 's', 'r', or 'a'");
+      return false;
+    }
+    conversion = static_cast<unsigned char>(conv[0]);
+    Advance();
+  }
+  Node* spec = nullptr;
+  if (K() == TokenKind::kColon) {
+    const Token& colon = Cur();
+    Advance();
+    StringBuilder spec_sb;
+    std::string decoded;
+    for (;;) {
+      const Token& t = Cur();
+      if (t.kind == TokenKind::kFStringMiddle) {
+        Advance();
+        if (!DecodeMiddle(t, raw, &decoded)) return false;
+        AddPiece(&spec_sb, decoded, t.begin, t.end);
+      } else if (t.kind == TokenKind::kLBrace) {
+        if (!ParseReplacementField(&spec_sb, raw)) return false;
+      } else {
+        break;
+      }
+    }
+    FlushPieces(&spec_sb);
+    spec = New(Kind::JoinedStr, colon.begin, PrevEnd());
+    ast::List* l = ast::NewList(arena_, static_cast<uint32_t>(spec_sb.values.size()));
+    for (size_t i = 0; i < spec_sb.values.size(); ++i) l->items[i].node = spec_sb.values[i];
+    spec->fields[ast::JoinedStrFields::values].list = l;
+  }
+  if (K() != TokenKind::kRBrace) {
+    if (K() == TokenKind::kFStringEnd || K() == TokenKind::kFStringMiddle ||
+        K() == TokenKind::kNewline || K() == TokenKind::kEndMarker) {
+      FailAt(pos_, "f-string: expecting '}'");
+    } else {
+      Fail();
+    }
+    return false;
+  }
+  Advance();
+  if (debug) {
+    std::string_view text = text_.substr(open.end, debug_end - open.end);
+    AddPiece(sb, text, open.end, debug_end);
+    if (conversion == -1 && spec == nullptr) conversion = 'r';
+  }
+  FlushPieces(sb);
+  Node* fv = New(Kind::FormattedValue, open.begin, PrevEnd());
+  fv->fields[ast::FormattedValueFields::value].node = value;
+  SetInt(fv, ast::FormattedValueFields::conversion, conversion);
+  fv->fields[ast::FormattedValueFields::format_spec].node = spec;
+  sb->values.push_back(fv);
+  return true;
+}
+
+}  // namespace ast2graph::parse

@@ -1,0 +1,221 @@
+// The recursive-descent parser for Python 3.13 (internal to the parse layer).
+//
+// Input is the token vector of lex::Tokenize; output is CPython's AST in the module's arena.
+// Binary operators use precedence climbing; unary operator runs, trailers, elif chains and
+// conditional-expression chains are loops, so recursion only follows real nesting (brackets,
+// blocks, lambdas), which the tokenizer caps and kMaxRecursion guards. Backtracking happens in
+// two statement headers only (`match` and parenthesized `with` items), over the token vector,
+// never re-tokenizing. Errors: the first failure records CPython's message and location; valid
+// input never builds a message.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ast2graph/ast.h"
+#include "ast2graph/parse.h"
+#include "lex/tokenizer.h"
+
+namespace ast2graph::parse {
+
+/// Parser recursion guard: beyond this many nested expression/block levels the parse fails with
+/// CPython's "too complex" MemoryError message instead of overflowing the stack.
+inline constexpr uint32_t kMaxRecursion = 1000;
+/// Longest chain of nodes nested by loops (`a.b.c...`, `1+1+...`, `-----x`, elif chains).
+/// CPython fails past ~6,000 parser levels or ~10,000 AST levels; we stop at 6,000.
+inline constexpr uint32_t kMaxChain = 6000;
+
+using ast::Kind;
+using ast::Node;
+using lex::Token;
+using lex::TokenKind;
+
+class Parser {
+ public:
+  Parser(std::string_view text, const std::vector<Token>& tokens, ast::Arena& arena,
+         const ParseOptions& options);
+
+  /// Parses a whole module; null on failure (see error()).
+  Node* ParseModule();
+
+  const ParseError& error() const { return error_; }
+  /// Index of the token the failure is located at (for the tokenizer-error priority rules).
+  size_t error_token() const { return error_token_; }
+  uint64_t node_count() const { return node_count_; }
+
+ private:
+  // ---- tokens ----
+  const Token& Cur() const { return tokens_[pos_]; }
+  TokenKind K() const { return tokens_[pos_].kind; }
+  TokenKind PeekK(size_t n) const {
+    size_t i = pos_ + n;
+    return i < tokens_.size() ? tokens_[i].kind : TokenKind::kEndMarker;
+  }
+  void Advance() {
+    if (pos_ + 1 < tokens_.size()) ++pos_;
+  }
+  bool Accept(TokenKind k) {
+    if (K() != k) return false;
+    Advance();
+    return true;
+  }
+  std::string_view Text(const Token& t) const { return text_.substr(t.begin, t.end - t.begin); }
+  bool IsSoft(const char* word) const;
+  bool IsSoftAt(size_t i, const char* word) const;
+  uint32_t PrevEnd() const { return tokens_[pos_ - 1].end; }
+  /// End of the last token before pos_ that is not NEWLINE/INDENT/DEDENT (a block's end).
+  uint32_t BlockEnd() const {
+    size_t i = pos_ - 1;
+    while (i > 0 && (tokens_[i].kind == TokenKind::kNewline || tokens_[i].kind == TokenKind::kIndent ||
+                     tokens_[i].kind == TokenKind::kDedent)) {
+      --i;
+    }
+    return tokens_[i].end;
+  }
+
+  // ---- nodes ----
+  Node* New(Kind kind, uint32_t begin, uint32_t end);
+  Node* NewAt(Kind kind, const Node* first, const Node* last) {
+    return New(kind, first->begin, last->end);
+  }
+  ast::List* TakeList(size_t mark);
+  ast::List* TakeStrList(size_t mark);
+  const ast::Str* Ident(const Token& t);
+  const ast::Str* StrOf(std::string_view s) { return ast::NewStr(arena_, s); }
+  Node* NameNode(const Token& t, ast::Singleton ctx);
+  static void SetInt(Node* n, uint32_t field, int64_t v) { n->fields[field].integer = v; }
+  static int64_t Sing(ast::Singleton s) { return static_cast<int64_t>(s); }
+
+  // ---- errors ----
+  /// "invalid syntax" (or a refinement) at the current token; returns null.
+  Node* Fail();
+  Node* FailAt(size_t token_index, const std::string& message);
+  Node* FailRange(uint32_t begin, const std::string& message, bool indentation = false);
+  Node* FailNode(const Node* n, const std::string& message) { return FailRange(n->begin, message); }
+  Node* Expect(TokenKind k);
+  Node* TooComplex();
+  bool failed() const { return failed_; }
+
+  // ---- statements ----
+  bool ParseStatements(size_t mark, bool until_dedent);
+  bool ParseStatement();
+  bool ParseSimpleStatements();
+  Node* ParseSimpleStatement();
+  Node* ParseExprStatement();
+  Node* ParseBlock(ast::List** out, const Token& header, const char* what);
+  Node* ParseIf();
+  Node* ParseWhile();
+  Node* ParseFor(size_t async_tok);
+  Node* ParseWith(size_t async_tok);
+  Node* ParseTry();
+  Node* ParseFuncDef(size_t decorators_mark, size_t first_tok, bool has_decorators);
+  Node* ParseClassDef(size_t decorators_mark, size_t first_tok, bool has_decorators);
+  Node* ParseDecorated();
+  Node* ParseAsync(size_t decorators_mark, bool has_decorators);
+  Node* ParseImport();
+  Node* ParseFromImport();
+  Node* ParseRaise();
+  Node* ParseDel();
+  Node* ParseAssert();
+  Node* ParseGlobal(Kind kind);
+  Node* ParseReturn();
+  Node* ParseTypeAlias();
+  ast::List* ParseTypeParams();
+  Node* ParseMatch();
+  bool LooksLikeMatch();
+  Node* ParseParams(TokenKind close, bool allow_annotations);
+
+  // ---- patterns ----
+  Node* ParsePatterns();
+  Node* ParsePattern();
+  Node* ParseOrPattern();
+  Node* ParseClosedPattern();
+  Node* ParseLiteralExprForPattern(bool* is_singleton);
+  Node* ParseSignedNumber();
+  Node* ParseNameOrAttr();
+  Node* ParseMappingPattern();
+  Node* ParseClassPattern(Node* cls);
+  Node* ParseStarPattern();
+  Node* ParseMaybeStarPattern();
+
+  // ---- expressions ----
+  Node* ParseStarExpressions();
+  Node* ParseStarExpression();
+  Node* ParseStarNamedExpression();
+  Node* ParseStarNamedExpressionsTuple(Node* first, uint32_t begin);
+  Node* ParseNamedExpression();
+  Node* ParseExpression();
+  Node* ParseExpressionNoCond();
+  Node* ParseDisjunction();
+  Node* ParseConjunction();
+  Node* ParseInversion();
+  Node* ParseComparison();
+  Node* ParseBitOr(int min_prec);
+  Node* ParseFactor();
+  Node* ParsePower();
+  Node* ParsePrimary();
+  Node* ParseTrailers(Node* e, uint32_t begin);
+  Node* ParseAtom();
+  Node* ParseParenthesized();
+  Node* ParseList();
+  Node* ParseDictOrSet();
+  Node* ParseLambda();
+  Node* ParseYield();
+  Node* ParseSlices();
+  Node* ParseSlice();
+  Node* ParseCall(Node* func, uint32_t begin);
+  bool ParseArguments(size_t args_mark, size_t kw_mark, uint32_t open_begin, bool* genexp_only,
+                      Node** genexp);
+  ast::List* ParseComprehension();
+  Node* ParseStarTargets();
+  Node* ParseStarTarget();
+  Node* ParseAnnotatedRhs();
+
+  // ---- strings (parse_strings.cc) ----
+  struct StringBuilder;
+  Node* ParseStrings();
+  bool ParseFString(StringBuilder* sb);
+  bool ParseReplacementField(StringBuilder* sb, bool raw);
+  bool DecodeMiddle(const Token& t, bool raw, std::string* out);
+  void AddPiece(StringBuilder* sb, std::string_view value, uint32_t begin, uint32_t end);
+  void FlushPieces(StringBuilder* sb);
+  Node* ParseNumber();
+
+  // ---- targets (parse_targets.cc) ----
+  /// Checks `e` as an assignment/del/for target and sets its ctx; null after an error.
+  Node* SetTarget(Node* e, ast::Singleton ctx, const char* what);
+  /// CPython's name for an expression kind in messages ("function call", "literal", ...).
+  static const char* Describe(const Node* e);
+  /// The first sub-expression of `e` that cannot be a target with `ctx`, or null.
+  static const Node* FindInvalidTarget(const Node* e, ast::Singleton ctx);
+  /// Message for an invalid `target = value` statement (CPython's invalid_assignment rules).
+  Node* FailAssignTarget(Node* target, const Node* bad, bool first_target);
+
+  // ---- guards ----
+  struct DepthGuard {
+    Parser* p;
+    explicit DepthGuard(Parser* parser) : p(parser) { ++p->depth_; }
+    ~DepthGuard() { --p->depth_; }
+  };
+
+  std::string_view text_;
+  const std::vector<Token>& tokens_;
+  ast::Arena& arena_;
+  ParseOptions options_;
+  size_t pos_ = 0;
+  uint32_t depth_ = 0;
+  uint32_t fstring_depth_ = 0;
+  uint64_t node_count_ = 0;
+  bool failed_ = false;
+  bool too_many_nodes_ = false;
+  ParseError error_;
+  size_t error_token_ = 0;
+  std::vector<Node*> scratch_;
+  std::vector<const ast::Str*> str_scratch_;
+  std::vector<int64_t> int_scratch_;
+  std::string buf_;
+};
+
+}  // namespace ast2graph::parse
