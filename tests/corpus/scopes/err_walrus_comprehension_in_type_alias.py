@@ -1,0 +1,1 @@
+type A[T] = [(x := 1) for a in b]
