@@ -16,6 +16,8 @@ debs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes
   libxml2-utils     # xmllint: GraphML schema checks in tests
+  graphviz          # dot: the dot exporter's output is rendered in tests
+  python3-networkx  # networkx: the graphml exporter's output is loaded in tests
   openssl           # throw-away certificates for the Bolt TLS tests
 )
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -244,12 +244,17 @@ inline bool HaveCommand(const std::string& name) {
   return RunCommand("command -v " + name, &out) == 0;
 }
 
-/// A python3 that can `import <module>` (PATH first, then every pyenv version), or "".
+/// A python3 that can `import <module>` (PATH first, then every pyenv version; pyenv's shims
+/// are skipped because each start through them costs seconds), or "". Cached per module.
 inline std::string FindPython(const std::string& module) {
-  std::string out;
+  static std::map<std::string, std::string> cache;
+  if (auto it = cache.find(module); it != cache.end()) return it->second;
   std::string script =
-      "for p in $(type -ap python3 python3.13 2>/dev/null) ${PYENV_ROOT:+$PYENV_ROOT/versions/*/bin/python3}; do "
-      "  [ -x \"$p\" ] && \"$p\" -c 'import " + module + "' >/dev/null 2>&1 && { echo \"$p\"; exit 0; }; "
+      "for p in $(type -ap python3 python3.13 2>/dev/null) "
+      "${PYENV_ROOT:+$PYENV_ROOT/versions/*/bin/python3}; do "
+      "  case \"$p\" in */shims/*) continue;; esac; "
+      "  [ -x \"$p\" ] && \"$p\" -c 'import " + module + "' >/dev/null 2>&1 && "
+      "{ echo \"$p\"; exit 0; }; "
       "done; exit 1";
   std::string quoted;
   for (char c : script) {
@@ -259,10 +264,11 @@ inline std::string FindPython(const std::string& module) {
       quoted += c;
     }
   }
-  if (RunCommand("bash -c '" + quoted + "'", &out) != 0) return "";
+  std::string out;
+  if (RunCommand("bash -c '" + quoted + "'", &out) != 0) out.clear();
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   size_t nl = out.rfind('\n');
-  return nl == std::string::npos ? out : out.substr(nl + 1);
+  return cache[module] = nl == std::string::npos ? out : out.substr(nl + 1);
 }
 
 /// FileGraphs hold string views into their own storage, and std::vector copies (not moves) them
