@@ -10,7 +10,8 @@ One Python process for the whole corpus:
 The .err layout (DESIGN.md section 2) is, with CPython's SyntaxError fields:
   X.py:LINE:COL: SyntaxError: MSG      LINE = lineno (0 when None), COL = offset (0 when < 1)
   TEXT                                 the source line (e.text up to its first newline), if any
-  CARET                                COL - 1 spaces and '^', if TEXT is printed
+  CARET                                '^' after COL - 1 characters of blanks (tabs where TEXT
+                                       has tabs), if TEXT is printed
 IndentationError and TabError are SyntaxErrors and are printed as such.
 
 It also checks the position invariants of tests/corpus/invariants.cc on CPython's own trees, so
@@ -45,7 +46,9 @@ def format_error(name, e):
     out = f"{name}:{line}:{col}: SyntaxError: {e.msg}\n"
     if e.text is not None:
         text = e.text.split("\n")[0]
-        out += text + "\n" + " " * max(col - 1, 0) + "^\n"
+        # Tabs stay tabs, so the caret lines up under the character in a terminal.
+        pad = "".join("\t" if ch == "\t" else " " for ch in text[: max(col - 1, 0)])
+        out += text + "\n" + pad.ljust(max(col - 1, 0)) + "^\n"
     return out + "[exit 1]\n"
 
 

@@ -1,0 +1,195 @@
+// Parser throughput, single thread, AST built (Google Benchmark; bench/run.sh runs it next to
+// CPython 3.13's ast.parse on the same files). The files are CPython 3.13's standard library
+// (found through $PYENV_ROOT) or every .py under $AST2GRAPH_BENCH_DIR; without either, the
+// snapshot corpus. All files are read into memory first; only parsing is timed.
+//   parse/all        Parse() of every file in turn; bytes/s over all of them
+//   tokenize/all     lex::Tokenize() alone over every decoded text (when the tokenizer exists)
+//   parse/worst      the file with the lowest throughput in a first pass (files >= 4 KB)
+//   parse/largest    the largest file
+// At the end it prints the peak RSS and the largest arena, in the same run.
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "ast2graph/parse.h"
+#if __has_include("lex/tokenizer.h")
+#include "lex/tokenizer.h"
+#define A2G_BENCH_TOKENIZER 1
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct SourceFile {
+  std::string path;
+  std::string bytes;
+  std::string decoded;  // ParsedModule::text() of an accepted file
+  bool ok = false;
+};
+
+std::vector<SourceFile> g_files;
+size_t g_total_bytes = 0;
+size_t g_decoded_bytes = 0;
+
+fs::path FindDirectory() {
+  if (const char* dir = std::getenv("AST2GRAPH_BENCH_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  std::error_code ec;
+  if (const char* root = std::getenv("PYENV_ROOT"); root != nullptr && *root != '\0') {
+    std::vector<fs::path> found;
+    for (const auto& e : fs::directory_iterator(fs::path(root) / "versions", ec)) {
+      std::string name = e.path().filename().string();
+      fs::path lib = e.path() / "lib" / "python3.13";
+      if (name.rfind("3.13", 0) == 0 && fs::is_directory(lib, ec)) found.push_back(lib);
+    }
+    std::sort(found.begin(), found.end());
+    if (!found.empty()) return found.back();
+  }
+  return fs::path(A2G_SOURCE_DIR) / "tests" / "corpus" / "ok";
+}
+
+void LoadFiles(const fs::path& dir) {
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && e.path().extension() == ".py") paths.push_back(e.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const fs::path& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    SourceFile f;
+    f.path = fs::relative(p, dir, ec).string();
+    f.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    ast2graph::ParsedModule m = ast2graph::Parse(f.bytes);
+    f.ok = m.ok();
+    if (f.ok) f.decoded = std::string(m.text());
+    g_total_bytes += f.bytes.size();
+    g_decoded_bytes += f.decoded.size();
+    g_files.push_back(std::move(f));
+  }
+}
+
+void BM_ParseAll(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const SourceFile& f : g_files) {
+      ast2graph::ParsedModule m = ast2graph::Parse(f.bytes);
+      benchmark::DoNotOptimize(m.root());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_total_bytes));
+  state.counters["files"] = static_cast<double>(g_files.size());
+}
+
+#ifdef A2G_BENCH_TOKENIZER
+void BM_TokenizeAll(benchmark::State& state) {
+  std::vector<ast2graph::lex::Token> tokens;
+  ast2graph::lex::TokenError error;
+  for (auto _ : state) {
+    for (const SourceFile& f : g_files) {
+      if (!f.ok) continue;
+      tokens.clear();
+      benchmark::DoNotOptimize(ast2graph::lex::Tokenize(f.decoded, &tokens, &error));
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_decoded_bytes));
+}
+#endif
+
+void BM_ParseOne(benchmark::State& state, const SourceFile* f) {
+  for (auto _ : state) {
+    ast2graph::ParsedModule m = ast2graph::Parse(f->bytes);
+    benchmark::DoNotOptimize(m.root());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f->bytes.size()));
+  state.SetLabel(f->path);
+}
+
+/// The accepted file of at least 4 KB with the lowest throughput (best of 3 runs each).
+const SourceFile* FindWorstFile() {
+  const SourceFile* worst = nullptr;
+  double worst_rate = 0;
+  for (const SourceFile& f : g_files) {
+    if (!f.ok || f.bytes.size() < 4096) continue;
+    double best = 1e30;
+    for (int i = 0; i < 3; ++i) {
+      auto t0 = std::chrono::steady_clock::now();
+      ast2graph::ParsedModule m = ast2graph::Parse(f.bytes);
+      benchmark::DoNotOptimize(m.root());
+      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+                                .count());
+    }
+    double rate = static_cast<double>(f.bytes.size()) / best;
+    if (worst == nullptr || rate < worst_rate) {
+      worst = &f;
+      worst_rate = rate;
+    }
+  }
+  return worst;
+}
+
+void PrintMemory() {
+  size_t largest_arena = 0;
+  const SourceFile* largest_file = nullptr;
+  for (const SourceFile& f : g_files) {
+    if (!f.ok) continue;
+    ast2graph::ParsedModule m = ast2graph::Parse(f.bytes);
+    if (m.arena().bytes_reserved() > largest_arena) {
+      largest_arena = m.arena().bytes_reserved();
+      largest_file = &f;
+    }
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("peak RSS: %.1f MB (the %zu input files held in memory: %.1f MB)\n",
+              static_cast<double>(usage.ru_maxrss) / 1024.0, g_files.size(),
+              static_cast<double>(g_total_bytes + g_decoded_bytes) / (1 << 20));
+  if (largest_file != nullptr) {
+    std::printf("largest arena: %.1f MB for %s (%.1f KB of source, %.1fx)\n",
+                static_cast<double>(largest_arena) / (1 << 20), largest_file->path.c_str(),
+                static_cast<double>(largest_file->bytes.size()) / 1024.0,
+                static_cast<double>(largest_arena) / static_cast<double>(largest_file->bytes.size()));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  fs::path dir = FindDirectory();
+  LoadFiles(dir);
+  size_t accepted = 0;
+  for (const SourceFile& f : g_files) accepted += f.ok;
+  std::printf("files: %zu (%.1f MB) under %s, %zu accepted by our parser\n", g_files.size(),
+              static_cast<double>(g_total_bytes) / (1 << 20), dir.string().c_str(), accepted);
+  if (g_files.empty()) return 1;
+
+  benchmark::RegisterBenchmark("parse/all", BM_ParseAll)->Unit(benchmark::kMillisecond);
+#ifdef A2G_BENCH_TOKENIZER
+  benchmark::RegisterBenchmark("tokenize/all", BM_TokenizeAll)->Unit(benchmark::kMillisecond);
+#endif
+  if (const SourceFile* worst = FindWorstFile()) {
+    benchmark::RegisterBenchmark("parse/worst", BM_ParseOne, worst)
+        ->Unit(benchmark::kMillisecond);
+  }
+  const SourceFile* largest = &*std::max_element(
+      g_files.begin(), g_files.end(),
+      [](const SourceFile& a, const SourceFile& b) { return a.bytes.size() < b.bytes.size(); });
+  benchmark::RegisterBenchmark("parse/largest", BM_ParseOne, largest)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  PrintMemory();
+  return 0;
+}

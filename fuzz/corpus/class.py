@@ -1,0 +1,3 @@
+class C[*Ts](B, metaclass=M):
+    """doc"""
+    def m(self): ...

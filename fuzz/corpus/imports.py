@@ -1,0 +1,3 @@
+import a.b as c
+from ...d import (e, f as g,)
+from . import *

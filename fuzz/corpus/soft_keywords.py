@@ -1,0 +1,3 @@
+match = case = type = _ = 1
+match(match)
+type(type)

@@ -1,0 +1,8 @@
+try:
+    pass
+except* E as e:
+    raise X from e
+else:
+    pass
+finally:
+    pass

@@ -1,0 +1,1 @@
+type A[T, *Ts, **P = [int]] = Callable[P, tuple[T, *Ts]]

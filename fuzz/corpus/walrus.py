@@ -1,0 +1,1 @@
+if (n := len(a)) > 1: print(f"{(m := n)}")
