@@ -445,7 +445,7 @@ Result<TxResult> Connection::RunTransaction(const TxConfig& tx,
     }
     Status s = ReadSummary(&meta, records, &ignored);
     if (!s.ok()) {
-      if (state_ == State::kDefunct) return s;
+      if (state_ == State::kDefunct) return failure ? *failure : s;
       if (!failure) failure = s;
       continue;
     }
@@ -492,7 +492,7 @@ Status Connection::Stream(const TxConfig& tx, const Statement& statement,
   for (int i = 0; i < 2; ++i) {  // BEGIN, RUN
     Status s = ReadSummary(&meta, nullptr, &ignored);
     if (!s.ok()) {
-      if (state_ == State::kDefunct) return s;
+      if (state_ == State::kDefunct) return failure ? *failure : s;
       if (!failure) failure = s;
     }
   }
@@ -500,7 +500,7 @@ Status Connection::Stream(const TxConfig& tx, const Statement& statement,
     std::vector<List> records;
     Status s = ReadSummary(&meta, &records, &ignored);
     if (!s.ok()) {
-      if (state_ == State::kDefunct) return s;
+      if (state_ == State::kDefunct) return failure ? *failure : s;
       if (!failure) failure = s;
     }
     if (!failure) {

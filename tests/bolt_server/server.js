@@ -14,7 +14,9 @@
 //          [--recv-timeout S]
 // stdout, first line: "listening <port> [<port>...]". Then it reads commands on stdin, one a
 // line, and answers each with one line:
-//   dump <file>        writes the graph (canonical JSON, see cypher.js dump) -> "dumped"
+//   dump <file>        writes the graph: one canonical JSON line per node and relationship
+//                      (cypher.js dump, sorted), then "schema <name>" per constraint/index
+//                      in creation order                                       -> "dumped"
 //   faults <json>      replaces the fault list, resets counters               -> "ok"
 //   leader <k>         makes member k the cluster's writer                      -> "ok"
 //   stats              -> "stats <json>" (connections, messages per type, open transactions)
@@ -56,7 +58,8 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv);
-const logStream = opts.log ? fs.createWriteStream(opts.log, { flags: 'a' }) : null;
+// Written synchronously, so a test reading the log right after a reply sees every line.
+const logFd = opts.log ? fs.openSync(opts.log, 'a') : null;
 
 // ---- Shared state ----------------------------------------------------------------------------
 
@@ -90,7 +93,7 @@ function releaseLock(session) {
 }
 
 function log(entry) {
-  if (logStream) logStream.write(JSON.stringify(entry, (k, v) => (typeof v === 'bigint' ? Number(v) : v)) + '\n');
+  if (logFd !== null) fs.writeSync(logFd, JSON.stringify(entry, (k, v) => (typeof v === 'bigint' ? Number(v) : v)) + '\n');
 }
 
 // Converts unpacked driver values into plain JS values for the interpreter: Integer -> BigInt.
@@ -300,7 +303,10 @@ class Session {
     const fault = faultFor(name, query);
     if (fault) {
       log({ conn: this.id, fault });
-      if (fault.action === 'delay') await new Promise((r) => setTimeout(r, fault.ms || 1000));
+      if (fault.action === 'delay') {
+        await new Promise((r) => setTimeout(r, fault.ms || 1000));
+        if (this.closed) return;  // the client gave up: nothing of this message happens
+      }
       if (fault.action === 'drop') { this.close(); return; }
       if (fault.action === 'failure' && this.state !== 'FAILED') {
         this.failure(fault.code || 'Neo.TransientError.General.DatabaseUnavailable', fault.message || 'injected failure');
@@ -532,7 +538,8 @@ async function main() {
     const arg = sp < 0 ? '' : line.slice(sp + 1);
     try {
       if (cmd === 'dump') {
-        fs.writeFileSync(arg, JSON.stringify(cypher.dump(graph)));
+        const d = cypher.dump(graph);
+        fs.writeFileSync(arg, [...d.lines, ...d.schema_order.map((n) => `schema ${n}`)].map((l) => `${l}\n`).join(''));
         process.stdout.write('dumped\n');
       } else if (cmd === 'faults') {
         faults = JSON.parse(arg);
@@ -550,10 +557,7 @@ async function main() {
       process.stdout.write(`error ${e.message}\n`);
     }
   });
-  rl.on('close', () => {
-    if (logStream) logStream.end(() => process.exit(0));
-    else process.exit(0);
-  });
+  rl.on('close', () => process.exit(0));
 }
 
 main().catch((e) => { process.stderr.write(`${e.stack}\n`); process.exit(1); });
