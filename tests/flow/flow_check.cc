@@ -1,0 +1,314 @@
+// Test driver for control flow and dependencies (semantic::Analyze, the cross-file resolver):
+//
+//   flow_check snapshot CASE.py       DumpFlow of CASE.py must equal CASE.flow (module name: the
+//                                     file's stem), then the properties of flow_properties.h
+//   flow_check package DIR EXPECTED   every .py under DIR analyzed as one project (module names
+//                                     from paths), cross-file references resolved; the listing
+//                                     must equal EXPECTED
+//   flow_check properties PATH...     the properties on every .py under PATHs; prints counts and
+//                                     parse / analysis time per MB
+//
+// AST2GRAPH_UPDATE_SNAPSHOTS=1 rewrites CASE.flow / EXPECTED from our output (review the diff by
+// eye: the expected files are checked by hand).
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ast2graph/parse.h"
+#include "ast2graph/semantic.h"
+#include "flow/flow_properties.h"
+#include "semantic/cfg.h"
+#include "semantic/defuse.h"
+#include "semantic/flow_dump.h"
+#include "semantic/symtable.h"
+#include "semantic/resolver.h"
+
+namespace fs = std::filesystem;
+using namespace ast2graph;
+
+namespace {
+
+bool ReadFile(const fs::path& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+bool Updating() {
+  const char* u = std::getenv("AST2GRAPH_UPDATE_SNAPSHOTS");
+  return u != nullptr && std::string(u) == "1";
+}
+
+/// Compares `got` with the file `want`, or rewrites it when updating. Prints the first
+/// differing line.
+bool Compare(const fs::path& want_path, const std::string& got) {
+  std::string want;
+  bool have = ReadFile(want_path, &want);
+  if (Updating()) {
+    if (!have || want != got) {
+      std::ofstream(want_path, std::ios::binary) << got;
+      std::printf("updated %s\n", want_path.string().c_str());
+    }
+    return true;
+  }
+  if (!have) {
+    std::printf("FAIL %s: no expected file\n", want_path.string().c_str());
+    return false;
+  }
+  if (want == got) return true;
+  size_t line = 1, at = 0;
+  while (at < want.size() && at < got.size() && want[at] == got[at]) {
+    if (want[at] == '\n') ++line;
+    ++at;
+  }
+  auto line_of = [](const std::string& s, size_t pos) {
+    size_t b = s.rfind('\n', pos == 0 ? 0 : pos - 1);
+    b = (b == std::string::npos || pos == 0) ? 0 : b + 1;
+    size_t e = s.find('\n', pos);
+    return s.substr(b, e == std::string::npos ? std::string::npos : e - b);
+  };
+  std::printf("FAIL %s: differs at line %zu\n  want: %s\n  got:  %s\n", want_path.string().c_str(),
+              line, line_of(want, at).c_str(), line_of(got, at).c_str());
+  std::printf("--- got (whole)\n%s", got.c_str());
+  return false;
+}
+
+bool CheckAndReport(const std::string& label, const ParsedModule& module,
+                    const semantic::FileSemantics& sem, flowtest::PropertyStats* stats) {
+  std::vector<std::string> errors;
+  flowtest::CheckProperties(module, sem, &errors, stats);
+  for (const std::string& e : errors) std::printf("FAIL %s:%s\n", label.c_str(), e.c_str());
+  return errors.empty();
+}
+
+int Snapshot(const fs::path& file) {
+  std::string bytes;
+  if (!ReadFile(file, &bytes)) {
+    std::printf("FAIL cannot read %s\n", file.string().c_str());
+    return 1;
+  }
+  ParsedModule module = Parse(bytes);
+  if (!module.ok()) {
+    std::printf("FAIL %s", FormatParseError(file.string(), module.error()).c_str());
+    return 1;
+  }
+  semantic::ModuleContext context{file.stem().string(), false};
+  semantic::FileSemantics sem = semantic::Analyze(module, context);
+  std::string got;
+  semantic::DumpFlow(module, sem, &got);
+  fs::path want = file;
+  want.replace_extension(".flow");
+  bool ok = Compare(want, got);
+  flowtest::PropertyStats stats;
+  ok = CheckAndReport(file.filename().string(), module, sem, &stats) && ok;
+  if (ok) std::printf("ok %s\n", file.filename().string().c_str());
+  return ok ? 0 : 1;
+}
+
+std::vector<fs::path> PyFiles(const fs::path& root) {
+  std::vector<fs::path> files;
+  if (fs::is_regular_file(root)) {
+    files.push_back(root);
+    return files;
+  }
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    if (it->is_regular_file(ec) && it->path().extension() == ".py") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+/// "a/b/c.py" -> ("a.b.c", false); "a/b/__init__.py" -> ("a.b", true).
+semantic::ModuleContext ModuleOf(const fs::path& relative) {
+  semantic::ModuleContext ctx;
+  std::string name;
+  fs::path parent = relative.parent_path();
+  for (const fs::path& part : parent) {
+    if (!name.empty()) name += ".";
+    name += part.string();
+  }
+  if (relative.stem() == "__init__") {
+    ctx.is_package = true;
+  } else {
+    if (!name.empty()) name += ".";
+    name += relative.stem().string();
+  }
+  ctx.module_name = name;
+  return ctx;
+}
+
+/// A stand-in for the graph builder's content ids: a file-unique id per node pointer.
+graph::Id FakeId(uint64_t file, uint64_t node) { return {file, node}; }
+
+int Package(const fs::path& root, const fs::path& expected) {
+  struct File {
+    std::string rel;
+    semantic::ModuleContext ctx;
+    ParsedModule module;
+    semantic::FileSemantics sem;
+    std::map<const ast::Node*, uint64_t> ids;
+  };
+  std::vector<File> files;
+  bool ok = true;
+  for (const fs::path& p : PyFiles(root)) {
+    File f;
+    f.rel = fs::relative(p, root).generic_string();
+    f.ctx = ModuleOf(fs::relative(p, root));
+    std::string bytes;
+    ReadFile(p, &bytes);
+    f.module = Parse(bytes);
+    if (!f.module.ok()) {
+      std::printf("FAIL %s", FormatParseError(f.rel, f.module.error()).c_str());
+      ok = false;
+      continue;
+    }
+    f.sem = semantic::Analyze(f.module, f.ctx);
+    flowtest::PropertyStats stats;
+    ok = CheckAndReport(f.rel, f.module, f.sem, &stats) && ok;
+    files.push_back(std::move(f));
+  }
+  // Node "ids": (file index + 1, position in the file) for the nodes the listing names.
+  auto describe = std::map<std::pair<uint64_t, uint64_t>, std::string>();
+  auto id_of = [&](size_t fi, const ast::Node* n) {
+    File& f = files[fi];
+    auto [it, inserted] = f.ids.try_emplace(n, f.ids.size() + 1);
+    if (inserted) {
+      const ast::LineTable& lines = f.module.lines();
+      std::string what = n->kind == ast::Kind::Module ? "module" : ast::KindName(n->kind);
+      std::string d = f.rel + ":" + what;
+      if (ast::HasPosition(n->kind)) {
+        d += "@" + std::to_string(lines.Line(n->begin)) + ":" + std::to_string(lines.Column(n->begin));
+      }
+      describe[{fi + 1, it->second}] = d;
+    }
+    return FakeId(fi + 1, it->second);
+  };
+  semantic::Resolver resolver;
+  for (size_t fi = 0; fi < files.size(); ++fi) {
+    std::vector<semantic::ExportRow> rows;
+    for (const semantic::ModuleExport& e : files[fi].sem.exports) {
+      rows.push_back({e.name, e.node != nullptr ? id_of(fi, e.node) : graph::Id{}, e.from_module,
+                      e.from_name, semantic::ExportFlags(e)});
+    }
+    resolver.AddModule(files[fi].ctx.module_name, id_of(fi, files[fi].module.root()), rows);
+  }
+  resolver.Freeze();
+  std::string got;
+  for (size_t fi = 0; fi < files.size(); ++fi) {
+    got += "# " + files[fi].rel + " (" + files[fi].ctx.module_name +
+           (files[fi].ctx.is_package ? ", package" : "") + ")\n";
+    for (const semantic::ExternalRef& r : files[fi].sem.external) {
+      graph::Id from = id_of(fi, r.from);
+      std::vector<semantic::Resolution> res;
+      resolver.Resolve(r.type, r.module, r.name, &res);
+      got += std::string(semantic::DependsTypeName(r.type)) + " " + describe[{from.hi, from.lo}] +
+             " " + r.module + (r.name.empty() ? "" : ":" + r.name) + " =>";
+      if (res.empty()) got += " unresolved";
+      for (const semantic::Resolution& x : res) {
+        if (x.kind == semantic::Resolution::kNode) {
+          got += " " + describe[{x.node.hi, x.node.lo}];
+        } else {
+          got += " external " + x.external;
+        }
+      }
+      got += "\n";
+    }
+    for (const semantic::DependsEdge& d : files[fi].sem.depends) {
+      if (d.type == semantic::DependsType::kData) continue;
+      graph::Id a = id_of(fi, d.from), b = id_of(fi, d.to);
+      got += std::string(semantic::DependsTypeName(d.type)) + " " + describe[{a.hi, a.lo}] +
+             " => " + describe[{b.hi, b.lo}] + " (in file)\n";
+    }
+  }
+  ok = Compare(expected, got) && ok;
+  if (ok) std::printf("ok %s\n", root.string().c_str());
+  return ok ? 0 : 1;
+}
+
+/// CPU time of this thread, in seconds (wall time would count the other jobs of the machine).
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+int Properties(const std::vector<fs::path>& roots) {
+  size_t files = 0, parsed = 0, failures = 0;
+  uint64_t bytes_total = 0;
+  double parse_s = 0, scopes_s = 0, flow_s = 0, defuse_s = 0, analyze_s = 0;
+  flowtest::PropertyStats stats;
+  size_t next = 0, depends = 0, external = 0, exports = 0;
+  for (const fs::path& root : roots) {
+    for (const fs::path& p : PyFiles(root)) {
+      ++files;
+      std::string bytes;
+      if (!ReadFile(p, &bytes)) continue;
+      double t0 = CpuSeconds();
+      ParsedModule module = Parse(bytes);
+      parse_s += CpuSeconds() - t0;
+      if (!module.ok()) continue;
+      ++parsed;
+      bytes_total += bytes.size();
+      semantic::ModuleContext ctx = ModuleOf(fs::relative(p, root));
+      // The stages of Analyze one by one, for the time of each.
+      double t1 = CpuSeconds();
+      ParseError error;
+      auto table = semantic::BuildSymbolTable(module, &error);
+      double t2 = CpuSeconds();
+      scopes_s += t2 - t1;
+      if (table != nullptr) {
+        std::vector<semantic::ScopeFlow> flows = semantic::BuildModuleFlows(module.root());
+        double t3 = CpuSeconds();
+        flow_s += t3 - t2;
+        semantic::FileSemantics part;
+        semantic::AnalyzeDefUse(*table, flows, ctx, &part);
+        defuse_s += CpuSeconds() - t3;
+      }
+      double t4 = CpuSeconds();
+      semantic::FileSemantics sem = semantic::Analyze(module, ctx);
+      analyze_s += CpuSeconds() - t4;
+      next += sem.next.size();
+      depends += sem.depends.size();
+      external += sem.external.size();
+      exports += sem.exports.size();
+      if (!CheckAndReport(p.string(), module, sem, &stats)) ++failures;
+    }
+  }
+  double mb = static_cast<double>(bytes_total) / 1e6;
+  auto per_mb = [&](double s) { return mb > 0 ? s * 1e3 / mb : 0.0; };
+  std::printf("files %zu, parsed %zu (%.1f MB), statements %zu (reachable %zu), NEXT %zu, "
+              "DEPENDS_ON %zu (data %zu), external refs %zu, exports %zu\n",
+              files, parsed, mb, stats.statements, stats.reachable, next, depends, stats.data_edges,
+              external, exports);
+  std::printf("CPU time per MB: parse %.1f ms; Analyze %.1f ms = symtable %.1f + flow %.1f + "
+              "def-use %.1f\n",
+              per_mb(parse_s), per_mb(analyze_s), per_mb(scopes_s), per_mb(flow_s), per_mb(defuse_s));
+  std::printf("files with property violations: %zu\n", failures);
+  return failures == 0 && parsed > 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 2 && args[0] == "snapshot") return Snapshot(args[1]);
+  if (args.size() == 3 && args[0] == "package") return Package(args[1], args[2]);
+  if (args.size() >= 2 && args[0] == "properties") {
+    return Properties(std::vector<fs::path>(args.begin() + 1, args.end()));
+  }
+  std::fprintf(stderr,
+               "usage: flow_check snapshot CASE.py | package DIR EXPECTED | properties PATH...\n");
+  return 2;
+}
