@@ -43,20 +43,34 @@ constexpr const char* kSingletonType[] = {
 
 const char* SumName(ast::Sum sum) {
   switch (sum) {
-    case ast::Sum::mod: return "mod";
-    case ast::Sum::stmt: return "stmt";
-    case ast::Sum::expr: return "expr";
-    case ast::Sum::excepthandler: return "excepthandler";
-    case ast::Sum::pattern: return "pattern";
-    case ast::Sum::type_ignore: return "type_ignore";
-    case ast::Sum::type_param: return "type_param";
-    case ast::Sum::comprehension: return "comprehension";
-    case ast::Sum::arguments: return "arguments";
-    case ast::Sum::arg: return "arg";
-    case ast::Sum::keyword: return "keyword";
-    case ast::Sum::alias: return "alias";
-    case ast::Sum::withitem: return "withitem";
-    case ast::Sum::match_case: return "match_case";
+    case ast::Sum::mod:
+      return "mod";
+    case ast::Sum::stmt:
+      return "stmt";
+    case ast::Sum::expr:
+      return "expr";
+    case ast::Sum::excepthandler:
+      return "excepthandler";
+    case ast::Sum::pattern:
+      return "pattern";
+    case ast::Sum::type_ignore:
+      return "type_ignore";
+    case ast::Sum::type_param:
+      return "type_param";
+    case ast::Sum::comprehension:
+      return "comprehension";
+    case ast::Sum::arguments:
+      return "arguments";
+    case ast::Sum::arg:
+      return "arg";
+    case ast::Sum::keyword:
+      return "keyword";
+    case ast::Sum::alias:
+      return "alias";
+    case ast::Sum::withitem:
+      return "withitem";
+    case ast::Sum::match_case:
+      return "match_case";
   }
   return "?";
 }

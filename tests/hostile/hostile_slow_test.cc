@@ -55,8 +55,7 @@ TEST(HostileSlow, FiftyMegabyteFile) {
     }
   }
   ParsedModule m = Parse(text);
-  ASSERT_TRUE(m.ok()) << m.error().message << " at " << m.error().lineno << ":"
-                      << m.error().offset;
+  ASSERT_TRUE(m.ok()) << m.error().message << " at " << m.error().lineno << ":" << m.error().offset;
   // Every block is one ClassDef, one TypeAlias and one Assign at module level.
   const ast::List* body = m.root()->fields[ast::ModuleFields::body].list;
   ASSERT_EQ(body->size, 3 * blocks);
