@@ -190,7 +190,7 @@ bool Lexer::Continuation() {
     uint32_t line_end = bs;
     while (line_end < n_ && s_[line_end] != '\n') ++line_end;
     uint32_t line_chars = CharColumn(std::string_view(s_, n_), line_end) - 1;
-    uint32_t col = bs + 1;
+    uint32_t col = bs + 2;
     // byte offset -> characters of the line, clamped as _PyPegen_byte_offset_to_character_offset.
     uint32_t off = col > line_chars + 1 ? line_chars + 1
                                         : CharColumn(std::string_view(s_, n_), line_start + col) - 1;
@@ -767,7 +767,7 @@ bool Lexer::FStringToken() {
   if (!AtEnd(p_) && Ch(p_) == '{' && Ch(p_ + 1) != '{') {
     ++m.expr_start_depth;
     if (m.expr_start_depth >= kMaxFStringExprNesting) {
-      return Fail("f-string: expressions nested too deeply", p_, p_ + 1);
+      return Fail("f-string: expressions nested too deeply", p_, p_);
     }
     m.regular = true;
     return NormalToken();
@@ -820,7 +820,7 @@ bool Lexer::FStringToken() {
         --p_;
         ++m.expr_start_depth;
         if (m.expr_start_depth >= kMaxFStringExprNesting) {
-          return Fail("f-string: expressions nested too deeply", p_, p_ + 1);
+          return Fail("f-string: expressions nested too deeply", p_, p_);
         }
         m.regular = true;
         m.in_format_spec = false;

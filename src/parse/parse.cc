@@ -83,7 +83,8 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
   if (!tok_ok) {
     size_t error_index = tokens.size() - 1;
     bool reached = root != nullptr || parser.error_token() + 1 >= error_index;
-    if (reached || (terr.unclosed_bracket && terr.bracket_line < err.lineno) ||
+    uint32_t error_line = lex::LineOf(text, tokens[parser.error_token()].begin);
+    if (reached || (terr.unclosed_bracket && terr.bracket_line < error_line) ||
         err.message.empty()) {
       module.set_error(FromTokenError(terr, text));
       return module;

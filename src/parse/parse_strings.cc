@@ -47,6 +47,7 @@ std::string_view Body(std::string_view tok, uint32_t letters) {
 struct Parser::StringBuilder {
   std::string pending;
   bool has_pending = false;
+  bool pending_u = false;  // the run of literal pieces starts with a u"" string
   uint32_t begin = 0;
   uint32_t end = 0;
   std::vector<Node*> values;
@@ -69,6 +70,8 @@ void Parser::FlushPieces(StringBuilder* sb) {
   c->text = StrOf(sb->pending);
   Node* n = New(Kind::Constant, sb->begin, sb->end);
   n->fields[ast::ConstantFields::value].constant = c;
+  if (sb->pending_u) n->fields[ast::ConstantFields::kind].str = StrOf("u");
+  sb->pending_u = false;
   sb->values.push_back(n);
   sb->pending.clear();
   sb->has_pending = false;
@@ -142,7 +145,8 @@ Node* Parser::ParseStrings() {
       if (!ok) return FailRange(t.begin, lerr.message);
       (p.bytes ? any_bytes : any_str) = true;
       if (any_bytes && (any_str || any_f)) {
-        return FailRange(first.begin, "cannot mix bytes and nonbytes literals");
+        while (K() == TokenKind::kString) Advance();
+        return FailAt(pos_, "cannot mix bytes and nonbytes literals");
       }
       if (p.bytes) {
         // Bytes concatenate verbatim (empty pieces included).
@@ -153,11 +157,12 @@ Node* Parser::ParseStrings() {
         sb.pending.append(decoded);
         sb.end = t.end;
       } else {
+        if (!sb.has_pending && !decoded.empty()) sb.pending_u = p.unicode;
         AddPiece(&sb, decoded, t.begin, t.end);
       }
     } else {
       any_f = true;
-      if (any_bytes) return FailRange(first.begin, "cannot mix bytes and nonbytes literals");
+      if (any_bytes) return FailAt(pos_, "cannot mix bytes and nonbytes literals");
       if (!ParseFString(&sb)) return nullptr;
     }
   }
@@ -241,6 +246,10 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
     FailAt(pos_, "f-string: valid expression required before '}'");
     return false;
   }
+  if (K() == TokenKind::kLambda) {
+    FailAt(pos_, "f-string: lambda expressions are not allowed without parentheses");
+    return false;
+  }
   Node* value = K() == TokenKind::kYield ? ParseYield() : ParseStarExpressions();
   if (value == nullptr) return false;
   bool debug = false;
@@ -259,7 +268,7 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
       return false;
     }
     if (Cur().begin != bang.end) {
-      FailAt(pos_, "f-string: conversion type must come right after the exclamanation mark");
+      FailAt(pos_ - 1, "f-string: conversion type must come right after the exclamanation mark");
       return false;
     }
     std::string_view conv = Text(Cur());
@@ -307,7 +316,21 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
   Advance();
   if (debug) {
     std::string_view text = text_.substr(open.end, debug_end - open.end);
-    AddPiece(sb, text, open.end, debug_end);
+    if (text.find('#') != std::string_view::npos) {
+      // CPython drops comments from the debug text, keeping their newlines.
+      std::string cleaned;
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '#') {
+          while (i < text.size() && text[i] != '\n') ++i;
+          if (i < text.size()) cleaned.push_back('\n');
+        } else {
+          cleaned.push_back(text[i]);
+        }
+      }
+      AddPiece(sb, cleaned, open.end, debug_end);
+    } else {
+      AddPiece(sb, text, open.end, debug_end);
+    }
     if (conversion == -1 && spec == nullptr) conversion = 'r';
   }
   FlushPieces(sb);

@@ -177,6 +177,13 @@ Node* Parser::FailAt(size_t token_index, const std::string& message) {
   error_.lineno = lex::LineOf(text_, t.begin);
   error_.offset = lex::CharColumn(text_, t.begin);
   if (t.flags & lex::kTokenDedentLine) error_.offset -= 1;  // CPython: no +1 for INDENT/DEDENT
+  if (t.begin == text_.size() && !text_.empty() && text_.back() == '\n' &&
+      t.kind != TokenKind::kNewline) {
+    // Tokens at the end of the file: CPython locates them at the end of the last line.
+    uint32_t last = static_cast<uint32_t>(text_.size() - 1);
+    error_.lineno = lex::LineOf(text_, last);
+    error_.offset = lex::CharColumn(text_, last);
+  }
   error_token_ = token_index;
   return nullptr;
 }
@@ -347,6 +354,10 @@ Node* Parser::ParseExprStatement() {
     size_t mark = scratch_.size();
     Node* value = e;
     while (K() == TokenKind::kEqual) {
+      if (value->kind == Kind::Yield || value->kind == Kind::YieldFrom) {
+        scratch_.resize(mark);
+        return FailNode(value, "assignment to yield expression not possible");
+      }
       if (const Node* bad = FindInvalidTarget(value, Singleton::Store)) {
         bool first_target = scratch_.size() == mark;
         scratch_.resize(mark);
@@ -389,6 +400,9 @@ Node* Parser::ParseExprStatement() {
     a->fields[ast::AnnAssignFields::value].node = value;
     SetInt(a, ast::AnnAssignFields::simple, simple ? 1 : 0);
     return a;
+  }
+  if (k == TokenKind::kColonEqual && e->kind != Kind::Name) {
+    return FailNode(e, std::string("cannot use assignment expressions with ") + Describe(e));
   }
   Singleton aug = AugOpOf(k);
   if (aug != Singleton::kCount) {
@@ -614,7 +628,7 @@ Node* Parser::ParseFromImport() {
       if (paren && K() == TokenKind::kRPar) break;
       if (!paren && K() != TokenKind::kName) {
         scratch_.resize(mark);
-        return FailAt(pos_ - 1, "trailing comma not allowed without surrounding parentheses");
+        return FailAt(pos_, "trailing comma not allowed without surrounding parentheses");
       }
     }
     if (paren && !Accept(TokenKind::kRPar)) {
@@ -1184,7 +1198,8 @@ Node* Parser::ParseParams(TokenKind close, bool allow_annotations) {
       Advance();
       if (K() == TokenKind::kComma || K() == close) {
         // bare '*': keyword-only parameters must follow
-        if (K() == close || (K() == TokenKind::kComma && PeekK(1) == close)) {
+        if (K() == close ||
+            (K() == TokenKind::kComma && (PeekK(1) == close || PeekK(1) == TokenKind::kDoubleStar))) {
           return FailAt(pos_ - 1, "named arguments must follow bare *");
         }
       } else {
@@ -1256,7 +1271,7 @@ bool Parser::LooksLikeMatch() {
   if (subject != nullptr && K() == TokenKind::kComma) {
     subject = ParseStarNamedExpressionsTuple(subject, sbegin);
   }
-  bool ok = subject != nullptr && K() == TokenKind::kColon;
+  bool ok = subject != nullptr && K() == TokenKind::kColon && PeekK(1) == TokenKind::kNewline;
   pos_ = save_pos;
   node_count_ = save_count;
   scratch_.resize(save_scratch);
@@ -2080,6 +2095,7 @@ Node* Parser::ParseDictOrSet() {
     value = ParseBitOr(1);
     A2G_TRY(value);
   } else {
+    size_t first_tok = pos_;
     Node* first = ParseStarNamedExpression();
     A2G_TRY(first);
     if (K() != TokenKind::kColon) {
@@ -2116,7 +2132,10 @@ Node* Parser::ParseDictOrSet() {
       s->fields[ast::SetFields::elts].list = TakeList(mark);
       return s;
     }
-    if (first->kind == Kind::Starred || first->kind == Kind::NamedExpr) return Fail();
+    if (first->kind == Kind::Starred ||
+        (first->kind == Kind::NamedExpr && tokens_[first_tok].kind != TokenKind::kLPar)) {
+      return Fail();
+    }
     key = first;
     Advance();  // ':'
     value = ParseExpression();
@@ -2149,6 +2168,9 @@ Node* Parser::ParseDictOrSet() {
     if (k == nullptr) return fail();
     if (K() != TokenKind::kColon) {
       scratch_.resize(mark);
+      if (K() != TokenKind::kRBrace && K() != TokenKind::kComma) {
+        return FailRange(k->end - 1, "':' expected after dictionary key");
+      }
       return Fail();
     }
     Advance();
