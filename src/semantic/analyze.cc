@@ -40,11 +40,12 @@ const char* DependsTypeName(DependsType type) {
 }
 
 std::vector<ScopeFlow> BuildModuleFlows(const ast::Node* root) {
+  FlowScratch scratch;
   std::vector<ScopeFlow> flows;
-  flows.push_back(BuildScopeFlow(root));
+  flows.push_back(BuildScopeFlow(root, &scratch));
   for (size_t i = 0; i < flows.size(); ++i) {
-    std::vector<const ast::Node*> nested = flows[i].nested;
-    for (const ast::Node* n : nested) flows.push_back(BuildScopeFlow(n));
+    std::vector<const ast::Node*> nested = std::move(flows[i].nested);
+    for (const ast::Node* n : nested) flows.push_back(BuildScopeFlow(n, &scratch));
   }
   // The module first, then the def and class scopes by position.
   std::sort(flows.begin() + 1, flows.end(), [](const ScopeFlow& a, const ScopeFlow& b) {

@@ -137,7 +137,8 @@ bool IrrefutableCase(const Node* match_case) {
 
 class ScopeBuilder {
  public:
-  ScopeBuilder(const Node* scope, ScopeFlow* out) : scope_(scope), out_(out) {}
+  ScopeBuilder(const Node* scope, ScopeFlow* out, FlowScratch* scratch)
+      : scope_(scope), out_(out), scratch_(scratch) {}
 
   void Build() {
     out_->scope = scope_;
@@ -170,7 +171,6 @@ class ScopeBuilder {
     auto p = static_cast<uint32_t>(out_->points.size());
     out_->points.push_back({first, static_cast<uint32_t>(out_->items.size() - first), owner});
     primary_.push_back(primary == kUnset ? p : primary);
-    if (primary == kUnset) owners_.push_back({owner, p});
     return p;
   }
   uint32_t NewPoint(const Node* owner, uint32_t primary, std::initializer_list<Item> items) {
@@ -289,8 +289,8 @@ class ScopeBuilder {
 
   /// The item list of the statement being built (consumed before any nested statement).
   std::vector<Item>& Scratch() {
-    scratch_.clear();
-    return scratch_;
+    scratch_->items.clear();
+    return scratch_->items;
   }
 
   Ends BuildBody(const List* body, Ends in) {
@@ -640,20 +640,22 @@ class ScopeBuilder {
   void Finish() {
     const auto num_points = static_cast<uint32_t>(out_->points.size());
     // Points reachable from the entry over structural flow edges (each NEXT edge has one).
-    std::vector<uint32_t> first(num_points + 1, 0);
+    std::vector<uint32_t>& first = scratch_->first;
+    std::vector<uint32_t>& succ = scratch_->succ;
+    std::vector<uint8_t>& reached = scratch_->reached;
+    std::vector<uint32_t>& work = scratch_->work;
+    first.assign(num_points + 1, 0);
     for (const FlowEdge& e : out_->edges) {
       if (e.structural) ++first[e.from + 1];
     }
     for (uint32_t p = 0; p < num_points; ++p) first[p + 1] += first[p];
-    std::vector<uint32_t> succ(first[num_points]);
-    {
-      std::vector<uint32_t> at(first.begin(), first.end() - 1);
-      for (const FlowEdge& e : out_->edges) {
-        if (e.structural) succ[at[e.from]++] = e.to;
-      }
+    succ.resize(first[num_points]);
+    scratch_->at.assign(first.begin(), first.end() - 1);
+    for (const FlowEdge& e : out_->edges) {
+      if (e.structural) succ[scratch_->at[e.from]++] = e.to;
     }
-    std::vector<uint8_t> reached(num_points, 0);
-    std::vector<uint32_t> work{out_->entry_point};
+    reached.assign(num_points, 0);
+    work.assign(1, out_->entry_point);
     reached[out_->entry_point] = 1;
     while (!work.empty()) {
       uint32_t p = work.back();
@@ -687,10 +689,6 @@ class ScopeBuilder {
                kept.end());
     out_->next = std::move(kept);
 
-    out_->reachable.clear();
-    for (const auto& [node, point] : owners_) {
-      if (reached[point] != 0) out_->reachable.push_back(node);
-    }
     out_->live.resize(num_points);
     for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached[primary_[p]];
 
@@ -709,11 +707,10 @@ class ScopeBuilder {
 
   const Node* scope_;
   ScopeFlow* out_;
+  FlowScratch* scratch_;
   std::vector<Frame> frames_;
   std::vector<uint32_t> primary_;   ///< per point: the first point of its owner
-  std::vector<std::pair<const Node*, uint32_t>> owners_;  ///< each node and its first point
   std::vector<uint32_t> next_from_;  ///< per NEXT edge: the first point of its source
-  std::vector<Item> scratch_;
 };
 
 }  // namespace
@@ -736,9 +733,10 @@ int ConstantTruth(const Node* expr) {
   return -1;
 }
 
-ScopeFlow BuildScopeFlow(const Node* scope) {
+ScopeFlow BuildScopeFlow(const Node* scope, FlowScratch* scratch) {
+  FlowScratch local;
   ScopeFlow flow;
-  ScopeBuilder builder(scope, &flow);
+  ScopeBuilder builder(scope, &flow, scratch != nullptr ? scratch : &local);
   builder.Build();
   return flow;
 }

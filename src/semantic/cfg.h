@@ -63,9 +63,6 @@ struct ScopeFlow {
   std::vector<FlowEdge> edges;  ///< deduplicated
   uint32_t entry_point = 0;     ///< before the first statement (a function's parameters)
   uint32_t exit_point = 0;      ///< where exit, return and uncaught raise edges arrive
-  /// Nodes (statements, handlers, the scope node) reachable from the scope node over `next`,
-  /// in the order their flow was built.
-  std::vector<const ast::Node*> reachable;
   /// Per point: its owner is reachable. Dead points take no part in reaching definitions.
   std::vector<uint8_t> live;
   /// FunctionDef, AsyncFunctionDef and ClassDef statements directly in this scope (in source
@@ -73,9 +70,17 @@ struct ScopeFlow {
   std::vector<const ast::Node*> nested;
 };
 
+/// Buffers of the flow builder, reused from one scope to the next.
+struct FlowScratch {
+  std::vector<uint32_t> first, succ, at, work;
+  std::vector<uint8_t> reached;
+  std::vector<Item> items;
+};
+
 /// Builds the flow of `scope`. Recursion follows statement nesting only (bounded by the parser's
-/// indentation limit); expressions are not walked here.
-ScopeFlow BuildScopeFlow(const ast::Node* scope);
+/// indentation limit); expressions are not walked here. `scratch` (may be null) holds buffers
+/// reused from one scope to the next.
+ScopeFlow BuildScopeFlow(const ast::Node* scope, FlowScratch* scratch = nullptr);
 
 /// The flows of a module: the Module's first, then every def and class scope by position.
 std::vector<ScopeFlow> BuildModuleFlows(const ast::Node* root);

@@ -27,22 +27,93 @@ enum class OccType : uint8_t {
   kKill,  ///< del, or the implicit del at the end of an except-as body
 };
 
+constexpr uint32_t kNoRef = 0xffffffffu;
+
 struct Occ {
   OccType type;
   uint32_t key;
   const Node* node;
+  uint32_t ref = kNoRef;  ///< a use that is the callee or base class of refs_[ref]
+};
+
+/// Lists of nodes per key in one array, each linked from its latest entry: no allocation per key.
+class NodeLists {
+ public:
+  void AddKey() { head_.push_back(kEnd); }
+  void Add(uint32_t key, const Node* n) {
+    entries_.push_back({n, head_[key]});
+    head_[key] = static_cast<uint32_t>(entries_.size() - 1);
+  }
+  template <typename F>
+  void ForEach(uint32_t key, F&& f) const {
+    for (uint32_t i = head_[key]; i != kEnd; i = entries_[i].next) f(entries_[i].node);
+  }
+
+ private:
+  static constexpr uint32_t kEnd = 0xffffffffu;
+  struct Entry {
+    const Node* node;
+    uint32_t next;
+  };
+  std::vector<uint32_t> head_;
+  std::vector<Entry> entries_;
 };
 
 /// A binding: the scope whose namespace holds it and the symbol's name there (mangled form).
 struct BindingKey {
   const Scope* owner;
   std::string_view name;
-  bool operator==(const BindingKey& o) const { return owner == o.owner && name == o.name; }
 };
-struct BindingKeyHash {
-  size_t operator()(const BindingKey& k) const {
-    return std::hash<const void*>()(k.owner) * 1000003u ^ std::hash<std::string_view>()(k.name);
+
+/// Binding keys to dense ids: open addressing, no allocation per key (one per name occurrence
+/// is looked up, so this is on the hot path).
+class KeyTable {
+ public:
+  /// The id of (owner, name), and whether it was new (then its id is `next_id`).
+  std::pair<uint32_t, bool> FindOrAdd(const Scope* owner, std::string_view name, uint32_t next_id) {
+    if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
+    size_t mask = slots_.size() - 1;
+    uint64_t h = Hash(owner, name);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.owner == nullptr) {
+        slot = {owner, name.data(), static_cast<uint32_t>(name.size()), next_id, h};
+        ++size_;
+        return {next_id, true};
+      }
+      if (slot.hash == h && slot.owner == owner && slot.size == name.size() &&
+          std::string_view(slot.data, slot.size) == name) {
+        return {slot.id, false};
+      }
+    }
   }
+
+ private:
+  struct Slot {
+    const Scope* owner = nullptr;
+    const char* data = nullptr;
+    uint32_t size = 0;
+    uint32_t id = 0;
+    uint64_t hash = 0;
+  };
+  static uint64_t Hash(const Scope* owner, std::string_view name) {
+    uint64_t h = 1469598103934665603ull ^ reinterpret_cast<uintptr_t>(owner);
+    for (char c : name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return h ^ (h >> 29);
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
+    size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.owner == nullptr) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].owner != nullptr) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
 };
 
 /// What an import alias binds: a module (`import a.b`, `import a.b as c`) or a name in a module
@@ -55,10 +126,47 @@ struct ImportInfo {
 /// A call or base class whose callee is `base` (a Name) followed by attribute names.
 struct Reference {
   DependsType type;
-  const Node* from;  ///< the Call, or the ClassDef for a base
-  const Node* base;  ///< Name(Load)
-  std::vector<std::string_view> chain;
+  const Node* from;    ///< the Call, or the ClassDef for a base
+  const Node* base;    ///< Name(Load)
+  const Node* callee;  ///< `base` itself or the Attribute chain above it
 };
+
+/// `a.b.c` -> {"b", "c"} for the chain above base `a`.
+std::vector<std::string_view> AttributeChain(const Node* callee) {
+  std::vector<std::string_view> chain;
+  while (callee->kind == Kind::Attribute) {
+    chain.push_back(StrView(callee->fields[ast::AttributeFields::attr].str));
+    callee = callee->fields[ast::AttributeFields::value].node;
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+/// The node and node-list fields of every kind, in field order (the generic walk's table).
+struct ChildFields {
+  uint8_t count = 0;
+  uint8_t index[8] = {};
+  bool is_list[8] = {};
+};
+const ChildFields& ChildrenOf(Kind kind) {
+  static const std::vector<ChildFields> table = [] {
+    std::vector<ChildFields> t(static_cast<size_t>(Kind::kCount));
+    for (size_t k = 0; k < t.size(); ++k) {
+      auto kind = static_cast<Kind>(k);
+      for (uint32_t i = 0; i < ast::FieldCount(kind) && t[k].count < 8; ++i) {
+        ast::FieldType type = ast::Field(kind, i).type;
+        if (type == ast::FieldType::NODE || type == ast::FieldType::OPT_NODE ||
+            type == ast::FieldType::NODE_LIST) {
+          t[k].index[t[k].count] = static_cast<uint8_t>(i);
+          t[k].is_list[t[k].count] = type == ast::FieldType::NODE_LIST;
+          ++t[k].count;
+        }
+      }
+    }
+    return t;
+  }();
+  return table[static_cast<size_t>(kind)];
+}
 
 /// Sort key of a node by position (kind breaks ties between nodes of the same range).
 auto PosKey(const Node* n) { return std::make_tuple(n->begin, n->end, static_cast<int>(n->kind)); }
@@ -82,7 +190,7 @@ class DefUse {
       if (fs.scope != nullptr) Dataflow(fs);
     }
     for (const LooseUse& u : loose_) {
-      for (const Node* d : all_defs_[u.key]) AddData(u.node, d);
+      all_defs_.ForEach(u.key, [&](const Node* d) { AddData(u.node, d, u.ref); });
     }
     ResolveReferences();
     if (!states_.empty() && states_[0].scope != nullptr) RemoteExports();
@@ -93,12 +201,14 @@ class DefUse {
   struct FlowState {
     const ScopeFlow* flow = nullptr;
     const Scope* scope = nullptr;
-    std::vector<Occ> occs;
-    std::vector<uint32_t> first;  ///< occs of point p: [first[p], first[p+1])
+    uint32_t occ_begin = 0;    ///< its occurrences: occs_[occ_begin, occ_end)
+    uint32_t occ_end = 0;
+    uint32_t first_begin = 0;  ///< occurrences of point p: [first_[first_begin + p], ... + p + 1])
   };
   struct LooseUse {
     const Node* node;
     uint32_t key;
+    uint32_t ref;
   };
   struct WalkItem {
     const Node* node;
@@ -106,13 +216,13 @@ class DefUse {
   };
 
   uint32_t Key(const Scope* owner, std::string_view name) {
-    auto [it, inserted] = keys_.try_emplace({owner, name}, static_cast<uint32_t>(key_list_.size()));
+    auto [id, inserted] = keys_.FindOrAdd(owner, name, static_cast<uint32_t>(key_list_.size()));
     if (inserted) {
       key_list_.push_back({owner, name});
-      all_defs_.emplace_back();
-      remote_defs_.emplace_back();
+      all_defs_.AddKey();
+      remote_defs_.AddKey();
     }
-    return it->second;
+    return id;
   }
 
   /// The occurrence runs where the current flow runs: in its scope, or in a comprehension CPython
@@ -126,15 +236,18 @@ class DefUse {
 
   void Expand() {
     const ScopeFlow& f = *cur_->flow;
-    cur_->first.assign(f.points.size() + 1, 0);
+    cur_->occ_begin = static_cast<uint32_t>(occs_.size());
+    cur_->first_begin = static_cast<uint32_t>(first_.size());
     for (size_t p = 0; p < f.points.size(); ++p) {
-      cur_->first[p] = static_cast<uint32_t>(cur_->occs.size());
+      first_.push_back(static_cast<uint32_t>(occs_.size()) - cur_->occ_begin);
       if (f.live[p] == 0) continue;  // unreachable code defines and uses nothing
       const Point& pt = f.points[p];
       NoteLambdaAssignment(pt.owner);
       for (uint32_t i = 0; i < pt.item_count; ++i) ExpandItem(f.items[pt.first_item + i]);
+      pending_refs_.clear();
     }
-    cur_->first[f.points.size()] = static_cast<uint32_t>(cur_->occs.size());
+    first_.push_back(static_cast<uint32_t>(occs_.size()) - cur_->occ_begin);
+    cur_->occ_end = static_cast<uint32_t>(occs_.size());
   }
 
   /// `f = lambda ...: ...` lets calls of f resolve to the lambda.
@@ -400,56 +513,63 @@ class DefUse {
           break;
         default: break;
       }
-      for (uint32_t i = ast::FieldCount(n->kind); i-- > 0;) {
-        const ast::Slot& slot = n->fields[i];
-        switch (ast::Field(n->kind, i).type) {
-          case ast::FieldType::NODE:
-          case ast::FieldType::OPT_NODE:
-            if (slot.node != nullptr) stack.push_back({slot.node, w.cond});
-            break;
-          case ast::FieldType::NODE_LIST:
-            for (uint32_t j = slot.list->size; j-- > 0;) {
-              if (slot.list->items[j].node != nullptr) stack.push_back({slot.list->items[j].node, w.cond});
-            }
-            break;
-          default: break;
+      const ChildFields& children = ChildrenOf(n->kind);
+      for (uint32_t c = children.count; c-- > 0;) {
+        const ast::Slot& slot = n->fields[children.index[c]];
+        if (!children.is_list[c]) {
+          if (slot.node != nullptr) stack.push_back({slot.node, w.cond});
+          continue;
+        }
+        for (uint32_t j = slot.list->size; j-- > 0;) {
+          if (slot.list->items[j].node != nullptr) stack.push_back({slot.list->items[j].node, w.cond});
         }
       }
     }
   }
 
   void NoteReference(DependsType type, const Node* from, const Node* callee) {
-    std::vector<std::string_view> chain;
-    while (callee->kind == Kind::Attribute) {
-      chain.push_back(StrView(callee->fields[ast::AttributeFields::attr].str));
-      callee = callee->fields[ast::AttributeFields::value].node;
+    const Node* base = callee;
+    while (base->kind == Kind::Attribute) base = base->fields[ast::AttributeFields::value].node;
+    if (base->kind != Kind::Name) return;
+    pending_refs_.push_back({base, static_cast<uint32_t>(refs_.size())});
+    refs_.push_back({type, from, base, callee});
+  }
+
+  /// The reference whose callee or base class is the Name `use`, if any (it is walked right
+  /// after the Call or class statement that noted the reference).
+  uint32_t TakeRef(const Node* use) {
+    for (size_t i = pending_refs_.size(); i-- > 0;) {
+      if (pending_refs_[i].first == use) {
+        uint32_t ref = pending_refs_[i].second;
+        pending_refs_.erase(pending_refs_.begin() + static_cast<std::ptrdiff_t>(i));
+        return ref;
+      }
     }
-    if (callee->kind != Kind::Name) return;
-    std::reverse(chain.begin(), chain.end());
-    refs_.push_back({type, from, callee, std::move(chain)});
+    return kNoRef;
   }
 
   void Use(const Node* name) {
     NameResolution r = table_.Resolve(name);
     if (r.symbol == nullptr || r.owner == nullptr) return;
     uint32_t key = Key(r.owner, r.symbol->name);
+    uint32_t ref = pending_refs_.empty() ? kNoRef : TakeRef(name);
     if (r.owner == cur_->scope && Inline(r.scope)) {
-      cur_->occs.push_back({OccType::kUse, key, name});
+      occs_.push_back({OccType::kUse, key, name, ref});
       return;
     }
-    loose_.push_back({name, key});
-    if (r.from_class_namespace) loose_.push_back({name, Key(&table_.top(), r.symbol->name)});
+    loose_.push_back({name, key, ref});
+    if (r.from_class_namespace) loose_.push_back({name, Key(&table_.top(), r.symbol->name), ref});
   }
 
   void Define(const Node* def, bool conditional) {
     NameResolution r = table_.Resolve(def);
     if (r.symbol == nullptr || r.owner == nullptr) return;
     uint32_t key = Key(r.owner, r.symbol->name);
-    all_defs_[key].push_back(def);
+    all_defs_.Add(key, def);
     if (r.owner == cur_->scope && Inline(r.scope)) {
-      cur_->occs.push_back({conditional ? OccType::kGen : OccType::kDef, key, def});
+      occs_.push_back({conditional ? OccType::kGen : OccType::kDef, key, def});
     } else {
-      remote_defs_[key].push_back(def);
+      remote_defs_.Add(key, def);
     }
   }
 
@@ -457,7 +577,7 @@ class DefUse {
     NameResolution r = table_.Resolve(node);
     if (r.symbol == nullptr || r.owner == nullptr) return;
     if (r.owner == cur_->scope && Inline(r.scope)) {
-      cur_->occs.push_back({OccType::kKill, Key(r.owner, r.symbol->name), node});
+      occs_.push_back({OccType::kKill, Key(r.owner, r.symbol->name), node});
     }
   }
 
@@ -468,184 +588,224 @@ class DefUse {
   /// number of points; time is points x definitions / 64 x loop depth.
   void Dataflow(FlowState& fs) {
     const ScopeFlow& f = *fs.flow;
-    const auto num_points = static_cast<uint32_t>(f.points.size());
+    const auto num_occs = fs.occ_end - fs.occ_begin;
+    const Occ* occs = occs_.data() + fs.occ_begin;
     bool is_class = fs.scope->type() == ScopeType::kClass;
     bool is_module = &fs == &states_[0];
+    Scratch& w = scratch_;
 
-    // Local key ids.
-    std::unordered_map<uint32_t, uint32_t> local;
-    std::vector<uint32_t> local_key;  // local id -> global key
-    std::vector<uint32_t> occ_local(fs.occs.size());
-    for (size_t i = 0; i < fs.occs.size(); ++i) {
-      auto [it, inserted] = local.try_emplace(fs.occs[i].key, static_cast<uint32_t>(local_key.size()));
-      if (inserted) local_key.push_back(fs.occs[i].key);
-      occ_local[i] = it->second;
+    // Local key ids (dense per flow), through a stamped global table: no hashing.
+    ++stamp_;
+    if (key_stamp_.size() < key_list_.size()) {
+      key_stamp_.resize(key_list_.size(), 0);
+      key_local_.resize(key_list_.size(), 0);
     }
-    const auto num_local = static_cast<uint32_t>(local_key.size());
+    w.local_key.clear();
+    w.occ_local.resize(num_occs);
+    for (uint32_t i = 0; i < num_occs; ++i) {
+      uint32_t key = occs[i].key;
+      if (key_stamp_[key] != stamp_) {
+        key_stamp_[key] = stamp_;
+        key_local_[key] = static_cast<uint32_t>(w.local_key.size());
+        w.local_key.push_back(key);
+      }
+      w.occ_local[i] = key_local_[key];
+    }
+    const auto num_local = static_cast<uint32_t>(w.local_key.size());
 
     // Definitions: in a class body, a name may be read before the class binds it (then Python
     // reads the global): a pseudo definition per used name at the entry stands for that.
-    struct Def {
-      uint32_t local;
-      const Node* node;  // null: the pseudo definition
-    };
-    std::vector<Def> defs;
-    std::vector<uint32_t> occ_def(fs.occs.size(), UINT32_MAX);
+    w.defs.clear();
+    w.occ_def.assign(num_occs, UINT32_MAX);
     if (is_class) {
-      std::vector<uint8_t> used(num_local, 0);
-      for (size_t i = 0; i < fs.occs.size(); ++i) {
-        if (fs.occs[i].type == OccType::kUse && used[occ_local[i]] == 0) {
-          used[occ_local[i]] = 1;
-          defs.push_back({occ_local[i], nullptr});
+      w.used.assign(num_local, 0);
+      for (uint32_t i = 0; i < num_occs; ++i) {
+        if (occs[i].type == OccType::kUse && w.used[w.occ_local[i]] == 0) {
+          w.used[w.occ_local[i]] = 1;
+          w.defs.push_back({w.occ_local[i], nullptr});
         }
       }
     }
-    const auto num_pseudo = static_cast<uint32_t>(defs.size());
-    for (size_t i = 0; i < fs.occs.size(); ++i) {
-      if (fs.occs[i].type == OccType::kDef || fs.occs[i].type == OccType::kGen) {
-        occ_def[i] = static_cast<uint32_t>(defs.size());
-        defs.push_back({occ_local[i], fs.occs[i].node});
+    const auto num_pseudo = static_cast<uint32_t>(w.defs.size());
+    for (uint32_t i = 0; i < num_occs; ++i) {
+      if (occs[i].type == OccType::kDef || occs[i].type == OccType::kGen) {
+        w.occ_def[i] = static_cast<uint32_t>(w.defs.size());
+        w.defs.push_back({w.occ_local[i], occs[i].node});
       }
     }
-    const auto num_defs = static_cast<uint32_t>(defs.size());
-    if (num_defs == 0) return;
-    std::vector<uint32_t> order(num_defs);
-    for (uint32_t i = 0; i < num_defs; ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return defs[a].local < defs[b].local; });
-    std::vector<uint32_t> pos(num_defs);
-    for (uint32_t i = 0; i < num_defs; ++i) pos[order[i]] = i;
-    std::vector<uint32_t> range_begin(num_local, 0), range_end(num_local, 0);
-    for (uint32_t i = num_defs; i-- > 0;) range_begin[defs[order[i]].local] = i;
-    for (uint32_t i = 0; i < num_defs; ++i) range_end[defs[order[i]].local] = i + 1;
+    const auto num_defs = static_cast<uint32_t>(w.defs.size());
+    if (num_defs != 0) {
+      // Bit positions: definitions grouped by name (counting sort), so a kill is a mask.
+      w.range_begin.assign(num_local + 1, 0);
+      for (const Def& d : w.defs) ++w.range_begin[d.local + 1];
+      for (uint32_t k = 0; k < num_local; ++k) w.range_begin[k + 1] += w.range_begin[k];
+      w.order.resize(num_defs);
+      w.pos.resize(num_defs);
+      {
+        w.at.assign(w.range_begin.begin(), w.range_begin.end() - 1);
+        for (uint32_t d = 0; d < num_defs; ++d) {
+          uint32_t p = w.at[w.defs[d].local]++;
+          w.order[p] = d;
+          w.pos[d] = p;
+        }
+      }
+      BuildGraph(f, &w);
+      RunChunks(fs, is_module, num_pseudo, &w);
+    }
+    // Definitions made elsewhere (a nested function's `global`/`nonlocal`) may reach any use.
+    for (uint32_t i = 0; i < num_occs; ++i) {
+      if (occs[i].type != OccType::kUse) continue;
+      remote_defs_.ForEach(occs[i].key, [&](const Node* d) { AddData(occs[i].node, d, occs[i].ref); });
+    }
+    for (const LooseUse& u : loose_fallback_) {
+      all_defs_.ForEach(u.key, [&](const Node* d) { AddData(u.node, d, u.ref); });
+    }
+    loose_fallback_.clear();
+  }
 
-    // Predecessors and reverse post-order over live points, from the entry.
-    std::vector<uint32_t> pred_first(num_points + 1, 0), succ_first(num_points + 1, 0);
+  struct Def {
+    uint32_t local;
+    const Node* node;  // null: the pseudo definition
+  };
+  /// Buffers of Dataflow, kept across flows so that small scopes allocate nothing.
+  struct Scratch {
+    std::vector<uint32_t> local_key, occ_local, occ_def, order, pos, range_begin, at;
+    std::vector<uint8_t> used, seen;
+    std::vector<Def> defs;
+    std::vector<uint32_t> pred_first, succ_first, succs, rpo, sat;
+    std::vector<std::pair<uint32_t, bool>> preds;
+    std::vector<std::pair<uint32_t, uint32_t>> dfs;
+    std::vector<uint64_t> in, out, kill;
+  };
+
+  /// Predecessors and the reverse post-order of live points, from the entry.
+  static void BuildGraph(const ScopeFlow& f, Scratch* w) {
+    const auto num_points = static_cast<uint32_t>(f.points.size());
+    w->pred_first.assign(num_points + 1, 0);
+    w->succ_first.assign(num_points + 1, 0);
     for (const FlowEdge& e : f.edges) {
       if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-      ++pred_first[e.to + 1];
-      ++succ_first[e.from + 1];
+      ++w->pred_first[e.to + 1];
+      ++w->succ_first[e.from + 1];
     }
     for (uint32_t p = 0; p < num_points; ++p) {
-      pred_first[p + 1] += pred_first[p];
-      succ_first[p + 1] += succ_first[p];
+      w->pred_first[p + 1] += w->pred_first[p];
+      w->succ_first[p + 1] += w->succ_first[p];
     }
-    std::vector<std::pair<uint32_t, bool>> preds(pred_first[num_points]);
-    std::vector<uint32_t> succs(succ_first[num_points]);
-    {
-      std::vector<uint32_t> pf(pred_first.begin(), pred_first.end() - 1);
-      std::vector<uint32_t> sf(succ_first.begin(), succ_first.end() - 1);
-      for (const FlowEdge& e : f.edges) {
-        if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-        preds[pf[e.to]++] = {e.from, e.from_in_state};
-        succs[sf[e.from]++] = e.to;
-      }
+    w->preds.resize(w->pred_first[num_points]);
+    w->succs.resize(w->succ_first[num_points]);
+    w->at.assign(w->pred_first.begin(), w->pred_first.end() - 1);
+    std::vector<uint32_t>& sat = w->sat;
+    sat.assign(w->succ_first.begin(), w->succ_first.end() - 1);
+    for (const FlowEdge& e : f.edges) {
+      if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+      w->preds[w->at[e.to]++] = {e.from, e.from_in_state};
+      w->succs[sat[e.from]++] = e.to;
     }
-    std::vector<uint32_t> rpo;
-    {
-      std::vector<uint8_t> seen(num_points, 0);
-      std::vector<std::pair<uint32_t, uint32_t>> dfs{{f.entry_point, succ_first[f.entry_point]}};
-      seen[f.entry_point] = 1;
-      while (!dfs.empty()) {
-        auto& [p, next] = dfs.back();
-        if (next < succ_first[p + 1]) {
-          uint32_t q = succs[next++];
-          if (seen[q] == 0) {
-            seen[q] = 1;
-            dfs.push_back({q, succ_first[q]});
-          }
-        } else {
-          rpo.push_back(p);
-          dfs.pop_back();
+    w->rpo.clear();
+    w->seen.assign(num_points, 0);
+    w->dfs.clear();
+    w->dfs.push_back({f.entry_point, w->succ_first[f.entry_point]});
+    w->seen[f.entry_point] = 1;
+    while (!w->dfs.empty()) {
+      auto& [p, next] = w->dfs.back();
+      if (next < w->succ_first[p + 1]) {
+        uint32_t q = w->succs[next++];
+        if (w->seen[q] == 0) {
+          w->seen[q] = 1;
+          w->dfs.push_back({q, w->succ_first[q]});
         }
+      } else {
+        w->rpo.push_back(p);
+        w->dfs.pop_back();
       }
-      std::reverse(rpo.begin(), rpo.end());
     }
+    std::reverse(w->rpo.begin(), w->rpo.end());
+  }
 
-    std::vector<uint64_t> in(num_points), out(num_points), kill(num_local);
+  /// The iterative analysis, 64 definitions at a time.
+  void RunChunks(FlowState& fs, bool is_module, uint32_t num_pseudo, Scratch* w) {
+    const ScopeFlow& f = *fs.flow;
+    const Occ* occs = occs_.data() + fs.occ_begin;
+    const uint32_t* first = first_.data() + fs.first_begin;
+    const auto num_points = static_cast<uint32_t>(f.points.size());
+    const auto num_local = static_cast<uint32_t>(w->local_key.size());
+    const auto num_defs = static_cast<uint32_t>(w->defs.size());
+    w->in.resize(num_points);
+    w->out.resize(num_points);
+    w->kill.resize(num_local);
     for (uint32_t base = 0; base < num_defs; base += 64) {
       const uint32_t limit = base + 64;
       for (uint32_t k = 0; k < num_local; ++k) {
-        uint32_t b = std::max(range_begin[k], base), e = std::min(range_end[k], limit);
-        kill[k] = b < e ? ((e - b == 64 ? ~uint64_t{0} : ((uint64_t{1} << (e - b)) - 1)) << (b - base)) : 0;
+        uint32_t b = std::max(w->range_begin[k], base), e = std::min(w->range_begin[k + 1], limit);
+        w->kill[k] =
+            b < e ? ((e - b == 64 ? ~uint64_t{0} : ((uint64_t{1} << (e - b)) - 1)) << (b - base)) : 0;
       }
       auto gen_bit = [&](uint32_t def) -> uint64_t {
-        uint32_t p = pos[def];
+        uint32_t p = w->pos[def];
         return p >= base && p < limit ? uint64_t{1} << (p - base) : 0;
       };
       uint64_t entry_bits = 0;
       for (uint32_t d = 0; d < num_pseudo; ++d) entry_bits |= gen_bit(d);
-      auto transfer = [&](uint32_t p, uint64_t s) {
-        for (uint32_t i = fs.first[p]; i < fs.first[p + 1]; ++i) {
-          switch (fs.occs[i].type) {
-            case OccType::kDef: s = (s & ~kill[occ_local[i]]) | gen_bit(occ_def[i]); break;
-            case OccType::kGen: s |= gen_bit(occ_def[i]); break;
-            case OccType::kKill: s &= ~kill[occ_local[i]]; break;
-            case OccType::kUse: break;
-          }
+      auto step = [&](uint32_t i, uint64_t s) {
+        switch (occs[i].type) {
+          case OccType::kDef: return (s & ~w->kill[w->occ_local[i]]) | gen_bit(w->occ_def[i]);
+          case OccType::kGen: return s | gen_bit(w->occ_def[i]);
+          case OccType::kKill: return s & ~w->kill[w->occ_local[i]];
+          case OccType::kUse: break;
         }
         return s;
       };
-      std::fill(in.begin(), in.end(), 0);
-      std::fill(out.begin(), out.end(), 0);
+      for (uint32_t p : w->rpo) w->in[p] = w->out[p] = 0;
       for (bool changed = true; changed;) {
         changed = false;
-        for (uint32_t p : rpo) {
+        for (uint32_t p : w->rpo) {
           uint64_t s = p == f.entry_point ? entry_bits : 0;
-          for (uint32_t i = pred_first[p]; i < pred_first[p + 1]; ++i) {
-            s |= preds[i].second ? in[preds[i].first] : out[preds[i].first];
+          for (uint32_t i = w->pred_first[p]; i < w->pred_first[p + 1]; ++i) {
+            const auto& [q, in_state] = w->preds[i];
+            if (w->seen[q] != 0) s |= in_state ? w->in[q] : w->out[q];
           }
-          uint64_t o = transfer(p, s);
-          if (s != in[p] || o != out[p]) {
-            in[p] = s;
-            out[p] = o;
+          uint64_t o = s;
+          for (uint32_t i = first[p]; i < first[p + 1]; ++i) o = step(i, o);
+          if (s != w->in[p] || o != w->out[p]) {
+            w->in[p] = s;
+            w->out[p] = o;
             changed = true;
           }
         }
       }
       // Uses read the state where they occur.
-      for (uint32_t p : rpo) {
-        uint64_t s = in[p];
-        for (uint32_t i = fs.first[p]; i < fs.first[p + 1]; ++i) {
-          const Occ& occ = fs.occs[i];
-          switch (occ.type) {
-            case OccType::kUse:
-              for (uint64_t m = s & kill[occ_local[i]]; m != 0; m &= m - 1) {
-                const Def& d = defs[order[base + static_cast<uint32_t>(__builtin_ctzll(m))]];
-                if (d.node != nullptr) {
-                  AddData(occ.node, d.node);
-                } else {
-                  loose_fallback_.push_back(
-                      {occ.node, Key(&table_.top(), key_list_[occ.key].name)});
-                }
-              }
-              break;
-            case OccType::kDef: s = (s & ~kill[occ_local[i]]) | gen_bit(occ_def[i]); break;
-            case OccType::kGen: s |= gen_bit(occ_def[i]); break;
-            case OccType::kKill: s &= ~kill[occ_local[i]]; break;
+      for (uint32_t p : w->rpo) {
+        uint64_t s = w->in[p];
+        for (uint32_t i = first[p]; i < first[p + 1]; ++i) {
+          const Occ& occ = occs[i];
+          if (occ.type != OccType::kUse) {
+            s = step(i, s);
+            continue;
+          }
+          for (uint64_t m = s & w->kill[w->occ_local[i]]; m != 0; m &= m - 1) {
+            const Def& d = w->defs[w->order[base + static_cast<uint32_t>(__builtin_ctzll(m))]];
+            if (d.node != nullptr) {
+              AddData(occ.node, d.node, occ.ref);
+            } else {
+              loose_fallback_.push_back(
+                  {occ.node, Key(&table_.top(), key_list_[occ.key].name), occ.ref});
+            }
           }
         }
       }
-      if (is_module) {
-        for (uint64_t m = in[f.exit_point]; m != 0; m &= m - 1) {
-          const Def& d = defs[order[base + static_cast<uint32_t>(__builtin_ctzll(m))]];
-          if (d.node != nullptr) AddExport(key_list_[local_key[d.local]].name, d.node);
+      if (is_module && w->seen[f.exit_point] != 0) {
+        for (uint64_t m = w->in[f.exit_point]; m != 0; m &= m - 1) {
+          const Def& d = w->defs[w->order[base + static_cast<uint32_t>(__builtin_ctzll(m))]];
+          if (d.node != nullptr) AddExport(key_list_[w->local_key[d.local]].name, d.node);
         }
       }
     }
-    // Definitions made elsewhere (a nested function's `global`/`nonlocal`) may reach any use.
-    for (size_t i = 0; i < fs.occs.size(); ++i) {
-      if (fs.occs[i].type != OccType::kUse) continue;
-      for (const Node* d : remote_defs_[fs.occs[i].key]) AddData(fs.occs[i].node, d);
-    }
-    for (const LooseUse& u : loose_fallback_) {
-      for (const Node* d : all_defs_[u.key]) AddData(u.node, d);
-    }
-    loose_fallback_.clear();
   }
 
-  void AddData(const Node* use, const Node* def) {
+  void AddData(const Node* use, const Node* def, uint32_t ref) {
     out_->depends.push_back({use, def, DependsType::kData, NameId(use)});
+    if (ref != kNoRef) ref_defs_.push_back({ref, def});
   }
 
   // ---- exports, calls, bases ----
@@ -666,81 +826,116 @@ class DefUse {
     const Scope* top = &table_.top();
     for (size_t k = 0; k < key_list_.size(); ++k) {
       if (key_list_[k].owner != top) continue;
-      for (const Node* d : remote_defs_[k]) AddExport(key_list_[k].name, d);
+      remote_defs_.ForEach(k, [&](const Node* d) { AddExport(key_list_[k].name, d); });
     }
   }
 
   void ResolveReferences() {
-    if (refs_.empty()) return;
-    std::unordered_map<const Node*, std::vector<const Node*>> defs_of;
-    for (const Reference& r : refs_) defs_of.try_emplace(r.base);
-    for (const DependsEdge& e : out_->depends) {
-      auto it = defs_of.find(e.from);
-      if (it != defs_of.end()) it->second.push_back(e.to);
+    if (ref_defs_.empty()) return;
+    std::sort(ref_defs_.begin(), ref_defs_.end());
+    ref_defs_.erase(std::unique(ref_defs_.begin(), ref_defs_.end()), ref_defs_.end());
+    for (size_t i = 0; i < ref_defs_.size();) {
+      size_t j = i;
+      while (j < ref_defs_.size() && ref_defs_[j].first == ref_defs_[i].first) ++j;
+      ResolveReference(refs_[ref_defs_[i].first], i, j);
+      i = j;
     }
-    for (const Reference& r : refs_) {
-      std::string_view name = r.chain.empty() ? NameId(r.base) : r.chain.back();
-      for (const Node* d : defs_of[r.base]) {
-        switch (d->kind) {
-          case Kind::ClassDef:
-            if (r.chain.empty()) {
-              out_->depends.push_back({r.from, d, r.type, name});
-            } else if (r.chain.size() == 1 && r.type == DependsType::kCall) {
-              // `C.method()`: a def of that name in the class body.
-              for (const ast::Slot& s : *d->fields[ast::ClassDefFields::body].list) {
-                const Node* m = s.node;
-                if ((m->kind == Kind::FunctionDef || m->kind == Kind::AsyncFunctionDef) &&
-                    StrView(m->fields[ast::FunctionDefFields::name].str) == r.chain[0]) {
-                  out_->depends.push_back({r.from, m, r.type, name});
-                }
+  }
+
+  /// A call or base class whose callee Name has the definitions ref_defs_[begin, end).
+  void ResolveReference(const Reference& r, size_t begin, size_t end) {
+    bool interesting = false;
+    for (size_t i = begin; i < end; ++i) {
+      Kind k = ref_defs_[i].second->kind;
+      interesting = interesting || k == Kind::ClassDef || k == Kind::FunctionDef ||
+                    k == Kind::AsyncFunctionDef || k == Kind::alias || k == Kind::Name;
+    }
+    if (!interesting) return;
+    std::vector<std::string_view> chain = AttributeChain(r.callee);
+    std::string_view name = chain.empty() ? NameId(r.base) : chain.back();
+    for (size_t i = begin; i < end; ++i) {
+      const Node* d = ref_defs_[i].second;
+      switch (d->kind) {
+        case Kind::ClassDef:
+          if (chain.empty()) {
+            out_->depends.push_back({r.from, d, r.type, name});
+          } else if (chain.size() == 1 && r.type == DependsType::kCall) {
+            // `C.method()`: a def of that name in the class body.
+            for (const ast::Slot& s : *d->fields[ast::ClassDefFields::body].list) {
+              const Node* m = s.node;
+              if ((m->kind == Kind::FunctionDef || m->kind == Kind::AsyncFunctionDef) &&
+                  StrView(m->fields[ast::FunctionDefFields::name].str) == chain[0]) {
+                out_->depends.push_back({r.from, m, r.type, name});
               }
             }
-            break;
-          case Kind::FunctionDef:
-          case Kind::AsyncFunctionDef:
-            if (r.chain.empty() && r.type == DependsType::kCall) {
-              out_->depends.push_back({r.from, d, r.type, name});
-            }
-            break;
-          case Kind::Name: {
-            auto it = lambda_of_.find(d);
-            if (it != lambda_of_.end() && r.chain.empty() && r.type == DependsType::kCall) {
-              out_->depends.push_back({r.from, it->second, r.type, name});
-            }
-            break;
           }
-          case Kind::alias: {
-            auto it = import_info_.find(d);
-            if (it == import_info_.end()) break;
-            const ImportInfo& info = it->second;
-            std::string target = info.name;
-            for (std::string_view part : r.chain) {
-              if (!target.empty()) target.push_back('.');
-              target.append(part);
-            }
-            if (target.empty()) break;  // calling a module
-            out_->external.push_back({r.from, r.type, info.module, std::move(target)});
-            break;
+          break;
+        case Kind::FunctionDef:
+        case Kind::AsyncFunctionDef:
+          if (chain.empty() && r.type == DependsType::kCall) {
+            out_->depends.push_back({r.from, d, r.type, name});
           }
-          default: break;
+          break;
+        case Kind::Name: {
+          auto it = lambda_of_.find(d);
+          if (it != lambda_of_.end() && chain.empty() && r.type == DependsType::kCall) {
+            out_->depends.push_back({r.from, it->second, r.type, name});
+          }
+          break;
         }
+        case Kind::alias: {
+          auto it = import_info_.find(d);
+          if (it == import_info_.end()) break;
+          const ImportInfo& info = it->second;
+          std::string target = info.name;
+          for (std::string_view part : chain) {
+            if (!target.empty()) target.push_back('.');
+            target.append(part);
+          }
+          if (target.empty()) break;  // calling a module
+          out_->external.push_back({r.from, r.type, info.module, std::move(target)});
+          break;
+        }
+        default: break;
       }
     }
   }
 
   void Finish() {
+    // Order by position of the use, then of the definition, then type; keys are computed once
+    // (comparing through the node pointers would chase them at every comparison).
     auto& deps = out_->depends;
-    std::sort(deps.begin(), deps.end(), [](const DependsEdge& a, const DependsEdge& b) {
-      auto ka = std::make_tuple(PosKey(a.from), PosKey(a.to), static_cast<int>(a.type));
-      auto kb = std::make_tuple(PosKey(b.from), PosKey(b.to), static_cast<int>(b.type));
-      if (ka != kb) return ka < kb;
-      return a.name < b.name;
+    struct SortKey {
+      uint64_t from;  // begin, end
+      uint64_t to;
+      uint32_t kinds;  // from kind, to kind, type
+      uint32_t index;
+    };
+    std::vector<SortKey> keys(deps.size());
+    for (size_t i = 0; i < deps.size(); ++i) {
+      const DependsEdge& e = deps[i];
+      keys[i] = {(uint64_t{e.from->begin} << 32) | e.from->end, (uint64_t{e.to->begin} << 32) | e.to->end,
+                 (static_cast<uint32_t>(e.from->kind) << 20) | (static_cast<uint32_t>(e.to->kind) << 4) |
+                     static_cast<uint32_t>(e.type),
+                 static_cast<uint32_t>(i)};
+    }
+    std::sort(keys.begin(), keys.end(), [&](const SortKey& a, const SortKey& b) {
+      if (a.from != b.from) return a.from < b.from;
+      if (a.to != b.to) return a.to < b.to;
+      if (a.kinds != b.kinds) return a.kinds < b.kinds;
+      return deps[a.index].name < deps[b.index].name;
     });
-    deps.erase(std::unique(deps.begin(), deps.end(),
-                           [](const DependsEdge& a, const DependsEdge& b) {
-                             return a.from == b.from && a.to == b.to && a.type == b.type;
-                           }),
-               deps.end());
+    std::vector<DependsEdge> sorted;
+    sorted.reserve(deps.size());
+    for (const SortKey& k : keys) {
+      const DependsEdge& e = deps[k.index];
+      if (!sorted.empty() && sorted.back().from == e.from && sorted.back().to == e.to &&
+          sorted.back().type == e.type) {
+        continue;
+      }
+      sorted.push_back(e);
+    }
+    deps = std::move(sorted);
     auto& ext = out_->external;
     auto ext_key = [](const ExternalRef& r) {
       return std::make_tuple(PosKey(r.from), static_cast<int>(r.type), std::string_view(r.module),
@@ -772,16 +967,23 @@ class DefUse {
   std::vector<FlowState> states_;
   FlowState* cur_ = nullptr;
 
-  std::unordered_map<BindingKey, uint32_t, BindingKeyHash> keys_;
+  KeyTable keys_;
   std::vector<BindingKey> key_list_;
-  std::vector<std::vector<const Node*>> all_defs_;     ///< per key: every live definition
-  std::vector<std::vector<const Node*>> remote_defs_;  ///< per key: those outside the owner's flow
+  NodeLists all_defs_;     ///< per key: every live definition
+  NodeLists remote_defs_;  ///< per key: those outside the owner's flow
+  std::vector<Occ> occs_;        ///< the occurrences of every flow, flow after flow
+  std::vector<uint32_t> first_;  ///< per flow and point: its first occurrence (see FlowState)
+  std::vector<std::pair<const Node*, uint32_t>> pending_refs_;  ///< noted, callee not walked yet
+  std::vector<std::pair<uint32_t, const Node*>> ref_defs_;      ///< (reference, callee's def)
   std::vector<LooseUse> loose_;           ///< uses resolved flow-insensitively
   std::vector<LooseUse> loose_fallback_;  ///< class-body reads that fall back to globals
   std::vector<Reference> refs_;
   std::unordered_map<const Node*, ImportInfo> import_info_;
   std::unordered_map<const Node*, const Node*> lambda_of_;
   std::vector<WalkItem> walk_stack_;  ///< reused by Walk
+  Scratch scratch_;
+  uint32_t stamp_ = 0;
+  std::vector<uint32_t> key_stamp_, key_local_;  ///< per key: the flow that numbered it
 };
 
 }  // namespace
