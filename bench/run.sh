@@ -36,7 +36,7 @@ echo "== CPython $("$py" -c 'import sys; print(sys.version.split()[0])') ast.par
 
 "$py" - "$build/parse_bench.json" "$build/cpython_parse.json" "$build/parse_bench.time" <<'PY'
 import json, os, sys
-ours = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+ours = {b["name"].removesuffix("/real_time"): b for b in json.load(open(sys.argv[1]))["benchmarks"]}
 cpy = json.load(open(sys.argv[2]))
 scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 

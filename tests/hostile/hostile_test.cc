@@ -136,17 +136,21 @@ TEST(Hostile, Indentation) {
 
 // --- Size ---------------------------------------------------------------------------------------
 
-TEST(Hostile, LongFlatConstructs) {
-  ExpectOk("x = [" + Repeat("1,", 100000) + "]\n");
+TEST(Hostile, HundredThousandListItems) { ExpectOk("x = [" + Repeat("1,", 100000) + "]\n"); }
+TEST(Hostile, HundredThousandConcatenatedStrings) {
   ExpectOk("x = " + Repeat("'a' ", 100000) + "\n");
-  ExpectOk("x = " + Repeat("a and ", 100000) + "a\n");
-  ExpectOk("x = " + Repeat("a < ", 100000) + "a\n");
-  ExpectOk(Repeat("x = 1\n", 100000));
-  ExpectOk("x = '" + std::string(1000000, 'a') + "'\n");
+}
+TEST(Hostile, HundredThousandAnds) { ExpectOk("x = " + Repeat("a and ", 100000) + "a\n"); }
+TEST(Hostile, HundredThousandComparisons) { ExpectOk("x = " + Repeat("a < ", 100000) + "a\n"); }
+TEST(Hostile, HundredThousandLines) { ExpectOk(Repeat("x = 1\n", 100000)); }
+TEST(Hostile, MegabyteString) { ExpectOk("x = '" + std::string(1000000, 'a') + "'\n"); }
+TEST(Hostile, LongNames) {
   ExpectOk(std::string(100000, 'a') + " = 1\n");
   ExpectOk("from " + std::string(100000, '.') + " import x\n");
-  ExpectOk("x = " + std::string(4300, '7') + "\n");
-  ExpectOk("x = f'" + Repeat("{a}", 30000) + "'\n");
+}
+TEST(Hostile, LongestDecimalIntCPythonAccepts) { ExpectOk("x = " + std::string(4300, '7') + "\n"); }
+TEST(Hostile, ThirtyThousandFStringFields) { ExpectOk("x = f'" + Repeat("{a}", 30000) + "'\n"); }
+TEST(Hostile, TwentyThousandParameters) {
   std::string params;
   for (int i = 0; i < 20000; ++i) params += "p" + std::to_string(i) + ", ";
   ExpectOk("def f(" + params + "): pass\n");
