@@ -1,0 +1,1 @@
+x = "\N{LATIN  CAPITAL LETTER A}"
