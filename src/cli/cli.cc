@@ -34,8 +34,7 @@ int Main(int argc, char** argv) {
                     "ast2graph link --uri URI [--database DB] [--user U]", 7, &exit_code);
   AddPendingCommand(app, "stats", "Count files, nodes and edges of PATHs",
                     "ast2graph stats PATH... [--json] [--parse-only]", 4, &exit_code);
-  AddPendingCommand(app, "dump-ast", "Print the AST of FILE exactly as CPython 3.13's ast.dump",
-                    "ast2graph dump-ast FILE [--indent N]", 4, &exit_code);
+  AddDumpAstCommand(app, &exit_code);
   AddPendingCommand(app, "dump-scopes", "Print the scopes of FILE as CPython 3.13's symtable",
                     "ast2graph dump-scopes FILE", 6, &exit_code);
 
