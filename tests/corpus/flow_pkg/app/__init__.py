@@ -1,0 +1,3 @@
+from .models import User
+from . import utils
+from .core import *

@@ -1,0 +1,7 @@
+class Model:
+    def save(self):
+        return helper(self)
+
+
+def helper(obj):
+    return obj

@@ -1,0 +1,5 @@
+def run():
+    return 0
+
+
+_private = 1

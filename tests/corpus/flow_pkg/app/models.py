@@ -1,0 +1,5 @@
+from .base import Model
+
+
+class User(Model):
+    pass

@@ -1,0 +1,5 @@
+import app.models as m
+
+
+def fmt(value):
+    return m.User(value)

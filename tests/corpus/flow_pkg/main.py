@@ -1,0 +1,5 @@
+import app
+from app.sub.deep import Admin
+
+app.run()
+Admin()
