@@ -375,16 +375,18 @@ class DefUse {
       std::string_view name = StrView(alias->fields[ast::aliasFields::name].str);
       bool has_asname = alias->fields[ast::aliasFields::asname].str != nullptr;
       if (from) {
-        if (base.empty()) continue;
         if (name == "*") {
+          if (base.empty()) continue;
           out_->external.push_back({alias, DependsType::kImport, base, ""});
           if (cur_ == &states_[0]) {
             out_->exports.push_back({"*", alias, base, "*"});
           }
           continue;
         }
-        out_->external.push_back({alias, DependsType::kImport, base, std::string(name)});
-        import_info_[alias] = {base, std::string(name)};
+        if (!base.empty()) {
+          out_->external.push_back({alias, DependsType::kImport, base, std::string(name)});
+          import_info_[alias] = {base, std::string(name)};
+        }
       } else {
         out_->external.push_back({alias, DependsType::kImport, std::string(name), ""});
         // `import a.b.c` binds `a` (the package); `import a.b.c as d` binds the module a.b.c.

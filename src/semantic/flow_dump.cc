@@ -83,10 +83,16 @@ class Dumper {
   /// of its parent): the source of `entry`, or a target enclosing the source.
   static bool AsScope(const NextEdge& e, bool from_side) {
     if (from_side) return e.kind == NextKind::kEntry;
+    // Only these kinds end at the scope node; a def or class statement is also the target of
+    // ordinary edges in its parent scope, from outside its own range.
+    if (e.kind != NextKind::kExit && e.kind != NextKind::kReturn && e.kind != NextKind::kRaise &&
+        e.kind != NextKind::kFinally) {
+      return false;
+    }
     const Node* to = e.to;
     if (!IsScopeNode(to)) return false;
     if (to->kind == Kind::Module) return true;
-    return e.from == to || (e.from->begin >= to->begin && e.from->begin < to->end);
+    return e.from->begin > to->begin && e.from->begin < to->end;
   }
 
   std::string ScopeLabel(const Node* n) const {
@@ -111,7 +117,9 @@ class Dumper {
 
   void Unreachable() {
     std::unordered_set<const Node*> reached;
-    for (const NextEdge& e : sem_.next) reached.insert(e.to);
+    for (const NextEdge& e : sem_.next) {
+      if (!AsScope(e, false)) reached.insert(e.to);
+    }
     std::vector<const Node*> missing;
     std::vector<const Node*> work{module_.root()};
     while (!work.empty()) {

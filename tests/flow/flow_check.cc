@@ -1,7 +1,7 @@
 // Test driver for control flow and dependencies (semantic::Analyze, the cross-file resolver):
 //
-//   flow_check snapshot CASE.py       DumpFlow of CASE.py must equal CASE.flow (module name: the
-//                                     file's stem), then the properties of flow_properties.h
+//   flow_check snapshot CASE.py       DumpFlow of CASE.py must equal CASE.flow (module name:
+//                                     FOLDER.STEM), then the properties of flow_properties.h
 //   flow_check package DIR EXPECTED   every .py under DIR analyzed as one project (module names
 //                                     from paths), cross-file references resolved; the listing
 //                                     must equal EXPECTED
@@ -101,7 +101,9 @@ int Snapshot(const fs::path& file) {
     std::printf("FAIL %s", FormatParseError(file.string(), module.error()).c_str());
     return 1;
   }
-  semantic::ModuleContext context{file.stem().string(), false};
+  // As if the corpus folder were a package: `flow.NAME`, so that relative imports resolve.
+  semantic::ModuleContext context{fs::absolute(file).parent_path().filename().string() + "." + file.stem().string(),
+                                  false};
   semantic::FileSemantics sem = semantic::Analyze(module, context);
   std::string got;
   semantic::DumpFlow(module, sem, &got);
