@@ -65,9 +65,21 @@ inline bool IsAsciiIdStart(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 inline bool IsPotentialIdStart(unsigned char c) { return IsAsciiIdStart(c) || c >= 128; }
-inline bool IsPotentialIdChar(unsigned char c) {
-  return IsAsciiIdStart(c) || (c >= '0' && c <= '9') || c >= 128;
-}
+
+// Character classes for the hot identifier loop: bit 1 = may continue an identifier.
+struct CharTable {
+  uint8_t id_char[256];
+  constexpr CharTable() : id_char() {
+    for (int c = 0; c < 256; ++c) {
+      id_char[c] = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                    (c >= '0' && c <= '9') || c >= 128)
+                       ? 1
+                       : 0;
+    }
+  }
+};
+constexpr CharTable kChars;
+inline bool IsPotentialIdChar(unsigned char c) { return kChars.id_char[c] != 0; }
 inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 inline bool IsXDigit(unsigned char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -212,6 +224,7 @@ bool Lexer::Continuation() {
 }
 
 bool Lexer::Indentation(bool* blank) {
+  uint32_t first = p_;
   int col = 0;
   int altcol = 0;
   int cont_line_col = 0;
@@ -241,8 +254,11 @@ bool Lexer::Indentation(bool* blank) {
   if (AtEnd(p_)) col = altcol = 0;
   if (*blank || level_ != 0) return true;
   if (cont_line_col) col = altcol = cont_line_col;
-  uint32_t line_start = p_;
-  while (line_start > 0 && s_[line_start - 1] != '\n') --line_start;
+  uint32_t line_start = first;
+  if (cont_line_col) {
+    line_start = p_;
+    while (line_start > 0 && s_[line_start - 1] != '\n') --line_start;
+  }
   const char* kTab = "inconsistent use of tabs and spaces in indentation";
   if (col == indstack_[indent_]) {
     if (altcol != altindstack_[indent_]) return FailAt(kTab, line_start, 1);
@@ -312,8 +328,12 @@ again:
   unsigned char c = Ch(p_);
 
   if (c == '#') {
-    while (!AtEnd(p_) && Ch(p_) != '\n') ++p_;
-    if (AtEnd(p_)) return Finish(start);
+    const void* nl = std::memchr(s_ + p_, '\n', n_ - p_);
+    if (nl == nullptr) {
+      p_ = n_;
+      return Finish(start);
+    }
+    p_ = static_cast<uint32_t>(static_cast<const char*>(nl) - s_);
     c = '\n';
   }
 
@@ -342,7 +362,8 @@ again:
       }
     }
     bool nonascii = false;
-    while (!AtEnd(p_) && IsPotentialIdChar(Ch(p_))) {
+    // s_[n_] is the terminating NUL, which is not an identifier character.
+    while (IsPotentialIdChar(Ch(p_))) {
       if (Ch(p_) >= 128) nonascii = true;
       ++p_;
     }
@@ -523,7 +544,11 @@ bool Lexer::Name(uint32_t start, bool nonascii) {
       if (!ok) {
         char buf[96];
         if (cp < 0) {
-          std::snprintf(buf, sizeof buf, "invalid character");
+          std::string msg;
+          size_t bad = 0;
+          CheckUtf8(text.substr(start, p_ - start), &msg, &bad);
+          return Fail("(unicode error) " + msg, static_cast<uint32_t>(start + bad),
+                      static_cast<uint32_t>(start + bad + 1));
         } else if (IsPrintable(static_cast<char32_t>(cp))) {
           std::string ch;
           AppendUtf8(static_cast<char32_t>(cp), &ch);

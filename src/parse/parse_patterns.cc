@@ -79,7 +79,7 @@ Node* Parser::ParsePattern() {
   if (p == nullptr) return nullptr;
   while (K() == TokenKind::kAs) {
     Advance();
-    if (K() != TokenKind::kName) return Fail();
+    if (K() != TokenKind::kName) return FailAt(pos_, "invalid pattern target");
     if (IsSoft("_")) return FailAt(pos_, "cannot use '_' as a target");
     const Token& n = Cur();
     Advance();

@@ -15,6 +15,7 @@ struct Prefix {
   bool raw = false;
   bool unicode = false;
   bool fstring = false;
+  bool kind_u = false;  // lowercase 'u': CPython sets Constant.kind = 'u' only for it
   uint32_t letters = 0;
 };
 
@@ -26,7 +27,8 @@ Prefix ReadPrefix(std::string_view tok) {
     switch (c) {
       case 'b': case 'B': p.bytes = true; break;
       case 'r': case 'R': p.raw = true; break;
-      case 'u': case 'U': p.unicode = true; break;
+      case 'u': p.unicode = true; p.kind_u = true; break;
+      case 'U': p.unicode = true; break;
       case 'f': case 'F': p.fstring = true; break;
       default: break;
     }
@@ -65,6 +67,11 @@ void Parser::AddPiece(StringBuilder* sb, std::string_view value, uint32_t begin,
 
 void Parser::FlushPieces(StringBuilder* sb) {
   if (!sb->has_pending) return;
+  if (sb->pending.empty()) {
+    sb->has_pending = false;
+    sb->pending_u = false;
+    return;
+  }
   auto* c = static_cast<ast::Constant*>(arena_.Allocate(sizeof(ast::Constant)));
   c->kind = ast::ConstKind::kStr;
   c->text = StrOf(sb->pending);
@@ -82,7 +89,11 @@ Node* Parser::ParseNumber() {
   Advance();
   lex::NumberValue v;
   std::string err;
-  if (!lex::ParseNumber(Text(t), &v, &err)) return FailRange(t.begin, err);
+  if (!lex::ParseNumber(Text(t), &v, &err)) {
+    FailRange(t.begin, err);
+    error_.offset = 0;  // CPython raises this from the literal's value, without a column
+    return nullptr;
+  }
   auto* c = static_cast<ast::Constant*>(arena_.Allocate(sizeof(ast::Constant)));
   switch (v.kind) {
     case lex::NumberKind::kInt:
@@ -122,7 +133,7 @@ Node* Parser::ParseStrings() {
     c->text = StrOf(buf_);
     Node* n = New(Kind::Constant, first.begin, first.end);
     n->fields[ast::ConstantFields::value].constant = c;
-    if (p.unicode) n->fields[ast::ConstantFields::kind].str = StrOf("u");
+    if (p.kind_u) n->fields[ast::ConstantFields::kind].str = StrOf("u");
     return n;
   }
   StringBuilder sb;
@@ -136,7 +147,7 @@ Node* Parser::ParseStrings() {
       Advance();
       std::string_view tok = Text(t);
       Prefix p = ReadPrefix(tok);
-      if (pos_ - 1 == first_index) first_u = p.unicode;
+      if (pos_ - 1 == first_index) first_u = p.kind_u;
       std::string_view body = Body(tok, p.letters);
       lex::LiteralError lerr;
       decoded.clear();
@@ -157,8 +168,14 @@ Node* Parser::ParseStrings() {
         sb.pending.append(decoded);
         sb.end = t.end;
       } else {
-        if (!sb.has_pending && !decoded.empty()) sb.pending_u = p.unicode;
-        AddPiece(&sb, decoded, t.begin, t.end);
+        // A plain string starts a run of literal text even when empty (its position counts).
+        if (!sb.has_pending) {
+          sb.has_pending = true;
+          sb.begin = t.begin;
+          sb.pending_u = p.kind_u;
+        }
+        sb.pending.append(decoded);
+        sb.end = t.end;
       }
     } else {
       any_f = true;
@@ -250,21 +267,47 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
     FailAt(pos_, "f-string: lambda expressions are not allowed without parentheses");
     return false;
   }
+  if (K() == TokenKind::kEqual || K() == TokenKind::kExclamation || K() == TokenKind::kColon) {
+    FailAt(pos_, std::string("f-string: valid expression required before '") +
+                     lex::TokenKindName(K()) + "'");
+    return false;
+  }
+  if (!CanStartExpressionToken(K()) && K() != TokenKind::kYield) {
+    FailAt(pos_, "f-string: expecting a valid expression after '{'");
+    return false;
+  }
+  size_t value_tok = pos_;
   Node* value = K() == TokenKind::kYield ? ParseYield() : ParseStarExpressions();
   if (value == nullptr) return false;
   bool debug = false;
   uint32_t debug_end = 0;
+  TokenKind k = K();
+  if (k != TokenKind::kEqual && k != TokenKind::kExclamation && k != TokenKind::kColon &&
+      k != TokenKind::kRBrace) {
+    if (CanStartExpressionToken(k) && value->kind != Kind::Lambda && value->kind != Kind::IfExp) {
+      FailRange(tokens_[value_tok].begin, "invalid syntax. Perhaps you forgot a comma?");
+    } else {
+      FailAt(pos_, "f-string: expecting '=', or '!', or ':', or '}'");
+    }
+    return false;
+  }
   if (K() == TokenKind::kEqual) {
     debug = true;
     Advance();
     debug_end = Cur().begin;
+    if (K() != TokenKind::kExclamation && K() != TokenKind::kColon && K() != TokenKind::kRBrace) {
+      FailAt(pos_, "f-string: expecting '!', or ':', or '}'");
+      return false;
+    }
   }
   int64_t conversion = -1;
   if (K() == TokenKind::kExclamation) {
     const Token& bang = Cur();
     Advance();
     if (K() != TokenKind::kName) {
-      FailAt(pos_, "f-string: missing conversion character");
+      FailAt(pos_, (K() == TokenKind::kColon || K() == TokenKind::kRBrace)
+                       ? "f-string: missing conversion character"
+                       : "f-string: invalid conversion character");
       return false;
     }
     if (Cur().begin != bang.end) {
@@ -279,6 +322,10 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
     }
     conversion = static_cast<unsigned char>(conv[0]);
     Advance();
+    if (K() != TokenKind::kColon && K() != TokenKind::kRBrace) {
+      FailAt(pos_, "f-string: expecting ':' or '}'");
+      return false;
+    }
   }
   Node* spec = nullptr;
   if (K() == TokenKind::kColon) {
@@ -305,12 +352,8 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
     spec->fields[ast::JoinedStrFields::values].list = l;
   }
   if (K() != TokenKind::kRBrace) {
-    if (K() == TokenKind::kFStringEnd || K() == TokenKind::kFStringMiddle ||
-        K() == TokenKind::kNewline || K() == TokenKind::kEndMarker) {
-      FailAt(pos_, "f-string: expecting '}'");
-    } else {
-      Fail();
-    }
+    FailAt(pos_, spec != nullptr ? "f-string: expecting '}', or format specs"
+                                 : "f-string: expecting '}'");
     return false;
   }
   Advance();

@@ -10,7 +10,9 @@ using ast::Singleton;
 
 namespace {
 
-bool CanStartExpression(TokenKind k) {
+}  // namespace
+
+bool CanStartExpressionToken(TokenKind k) {
   switch (k) {
     case TokenKind::kName:
     case TokenKind::kNumber:
@@ -35,6 +37,10 @@ bool CanStartExpression(TokenKind k) {
       return false;
   }
 }
+
+namespace {
+
+inline bool CanStartExpression(TokenKind k) { return CanStartExpressionToken(k); }
 
 // Binary operator precedence for precedence climbing (0 = not a binary operator here).
 inline int BinPrec(TokenKind k) {
@@ -155,9 +161,6 @@ Node* Parser::FailRange(uint32_t begin, const std::string& message, bool /*inden
   failed_ = true;
   error_.kind = ParseErrorKind::kSyntax;
   error_.message = message;
-  if (fstring_depth_ > 0 && message.compare(0, 8, "f-string") != 0) {
-    error_.message = "f-string: " + message;
-  }
   error_.lineno = lex::LineOf(text_, begin);
   error_.offset = lex::CharColumn(text_, begin);
   error_token_ = pos_;
@@ -171,9 +174,6 @@ Node* Parser::FailAt(size_t token_index, const std::string& message) {
   failed_ = true;
   error_.kind = ParseErrorKind::kSyntax;
   error_.message = message;
-  if (fstring_depth_ > 0 && message.compare(0, 8, "f-string") != 0) {
-    error_.message = "f-string: " + message;
-  }
   error_.lineno = lex::LineOf(text_, t.begin);
   error_.offset = lex::CharColumn(text_, t.begin);
   if (t.flags & lex::kTokenDedentLine) error_.offset -= 1;  // CPython: no +1 for INDENT/DEDENT
@@ -195,8 +195,12 @@ Node* Parser::Fail() {
       return FailAt(pos_, "unexpected indent");
     case TokenKind::kDedent:
       return FailAt(pos_, "unexpected unindent");
-    default:
-      return FailAt(pos_, "invalid syntax");
+    default: {
+      // CPython reports "invalid syntax" at the furthest token its parser fetched.
+      size_t at = max_peek_ > pos_ ? max_peek_ : pos_;
+      if (at >= tokens_.size()) at = tokens_.size() - 1;
+      return FailAt(at, "invalid syntax");
+    }
   }
 }
 
@@ -497,6 +501,10 @@ Node* Parser::ParseDel() {
   size_t mark = scratch_.size();
   uint32_t begin = Cur().begin;
   for (;;) {
+    if (K() == TokenKind::kStar) {
+      scratch_.resize(mark);
+      return FailAt(pos_, "cannot delete starred");
+    }
     Node* e = ParseBitOr(1);
     if (e == nullptr) {
       scratch_.resize(mark);
@@ -666,6 +674,10 @@ Node* Parser::ParseTypeAlias() {
 
 ast::List* Parser::ParseTypeParams() {
   Advance();  // [
+  if (K() == TokenKind::kRSqb) {
+    FailAt(pos_, "Type parameter list cannot be empty");
+    return nullptr;
+  }
   size_t mark = scratch_.size();
   auto fail = [&]() -> ast::List* {
     scratch_.resize(mark);
@@ -1089,17 +1101,19 @@ Node* Parser::ParseFuncDef(size_t decorators_mark, size_t first_tok, bool has_de
     type_params = ParseTypeParams();
     if (type_params == nullptr) return nullptr;
   }
-  if (K() != TokenKind::kLPar) return Fail();
+  if (K() != TokenKind::kLPar) return FailAt(pos_, "expected '('");
   Advance();
   Node* args = ParseParams(TokenKind::kRPar, true);
   A2G_TRY(args);
   if (!Accept(TokenKind::kRPar)) return Fail();
   Node* returns = nullptr;
-  if (Accept(TokenKind::kRArrow)) {
+  if (K() == TokenKind::kRArrow && CanStartExpression(PeekK(1))) {
+    Advance();
     returns = ParseExpression();
     A2G_TRY(returns);
   }
-  A2G_TRY(Expect(TokenKind::kColon));
+  if (K() != TokenKind::kColon) return FailAt(pos_, "expected ':'");
+  Advance();
   ast::List* body;
   Node* last = ParseBlock(&body, def, "function definition");
   A2G_TRY(last);
@@ -1434,6 +1448,16 @@ Node* Parser::ParseNamedExpression() {
   A2G_TRY(e);
   if (K() == TokenKind::kColonEqual) {
     return FailNode(e, std::string("cannot use assignment expressions with ") + Describe(e));
+  }
+  if (K() == TokenKind::kEqual && CanStartExpression(PeekK(1))) {
+    if (e->kind == Kind::Name) {
+      return FailNode(e, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+    }
+    if (e->kind != Kind::Compare && e->kind != Kind::BoolOp && e->kind != Kind::IfExp &&
+        e->kind != Kind::Lambda && text_[e->begin] != '(') {
+      return FailNode(e, std::string("cannot assign to ") + Describe(e) +
+                             " here. Maybe you meant '==' instead of '='?");
+    }
   }
   return e;
 }
@@ -1839,7 +1863,9 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
       Node* v = ParseExpression();
       if (v == nullptr) return fail();
       if (seen_double_star) {
-        FailRange(t.begin, "iterable argument unpacking follows keyword argument unpacking");
+        // CPython locates this at the token before the '*'.
+        FailAt(static_cast<size_t>(&t - tokens_.data()) - 1,
+               "iterable argument unpacking follows keyword argument unpacking");
         return fail();
       }
       Node* s = New(Kind::Starred, t.begin, PrevEnd());
@@ -2138,6 +2164,9 @@ Node* Parser::ParseDictOrSet() {
     }
     key = first;
     Advance();  // ':'
+    if (K() == TokenKind::kRBrace || K() == TokenKind::kComma) {
+      return FailAt(pos_ - 1, "expression expected after dictionary key and ':'");
+    }
     value = ParseExpression();
     A2G_TRY(value);
     if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
@@ -2174,6 +2203,10 @@ Node* Parser::ParseDictOrSet() {
       return Fail();
     }
     Advance();
+    if (K() == TokenKind::kRBrace || K() == TokenKind::kComma) {
+      FailAt(pos_ - 1, "expression expected after dictionary key and ':'");
+      return fail();
+    }
     Node* v = ParseExpression();
     if (v == nullptr) return fail();
     scratch_.push_back(k);

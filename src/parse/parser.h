@@ -20,6 +20,9 @@
 
 namespace ast2graph::parse {
 
+/// True when `k` can begin an expression (names, literals, brackets, unary operators, ...).
+bool CanStartExpressionToken(lex::TokenKind k);
+
 /// Parser recursion guard: beyond this many nested expression/block levels the parse fails with
 /// CPython's "too complex" MemoryError message instead of overflowing the stack.
 inline constexpr uint32_t kMaxRecursion = 1000;
@@ -49,8 +52,9 @@ class Parser {
   // ---- tokens ----
   const Token& Cur() const { return tokens_[pos_]; }
   TokenKind K() const { return tokens_[pos_].kind; }
-  TokenKind PeekK(size_t n) const {
+  TokenKind PeekK(size_t n) {
     size_t i = pos_ + n;
+    if (i > max_peek_) max_peek_ = i;
     return i < tokens_.size() ? tokens_[i].kind : TokenKind::kEndMarker;
   }
   void Advance() {
@@ -205,6 +209,7 @@ class Parser {
   ast::Arena& arena_;
   ParseOptions options_;
   size_t pos_ = 0;
+  size_t max_peek_ = 0;  // furthest token looked at, where CPython reports "invalid syntax"
   uint32_t depth_ = 0;
   uint32_t fstring_depth_ = 0;
   uint64_t node_count_ = 0;
