@@ -35,8 +35,7 @@ int Main(int argc, char** argv) {
   AddPendingCommand(app, "stats", "Count files, nodes and edges of PATHs",
                     "ast2graph stats PATH... [--json] [--parse-only]", 4, &exit_code);
   AddDumpAstCommand(app, &exit_code);
-  AddPendingCommand(app, "dump-scopes", "Print the scopes of FILE as CPython 3.13's symtable",
-                    "ast2graph dump-scopes FILE", 6, &exit_code);
+  AddDumpScopesCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,9 @@ namespace ast2graph::cli {
 /// `dump-ast FILE [--indent N]`: CPython's ast.dump of FILE (cmd_dump_ast.cc).
 void AddDumpAstCommand(CLI::App& app, int* exit_code);
 
+/// `dump-scopes FILE`: CPython 3.13's symtable of FILE (cmd_dump_scopes.cc).
+void AddDumpScopesCommand(CLI::App& app, int* exit_code);
+
 /// A command whose issue has not landed yet: it says so and exits 2, pretending nothing.
 void AddPendingCommand(CLI::App& app, const char* name, const char* description,
                        const char* usage, int issue, int* exit_code);
