@@ -15,5 +15,7 @@ Result<std::unique_ptr<Pool>> MakePool(const ConnectOptions& options);
 /// transient failures are retried up to `retries` times.
 Result<StoredHashes> FetchHashesWith(Pool* pool, const std::string& database, int retries);
 Result<StoredHashes> FetchHashesOnce(Pool* pool, const std::string& database);
+/// The content id of a DEPENDS_ON edge made by `link` (equal to graph::EdgeId's).
+graph::Id LinkEdgeId(const graph::Id& start, const graph::Id& end, std::string_view type);
 
 }  // namespace ast2graph::neo4j

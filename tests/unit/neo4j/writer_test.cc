@@ -12,6 +12,7 @@
 
 #include "ast2graph/neo4j.h"
 #include "fixtures.h"
+#include "neo4j/writer_internal.h"
 #include "neo4j/bolt.h"
 #include "test_server.h"
 
@@ -488,6 +489,65 @@ TEST(CredentialsTest, UrisAreCheckedWithoutEchoingSecrets) {
   Status s = ValidateUri("bolt://neo4j:hunter2@localhost");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.message().find("hunter2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ast2graph::neo4j
+
+namespace ast2graph::neo4j {
+namespace {
+
+TEST(LinkTest, ImportsOfModulesFromOtherShardsPointAtTheirModuleNode) {
+  BoltTestServer server(AuthArgs());
+  ASSERT_SERVER(server);
+  // Shard 1 holds pkg/mod0.py. Shard 2 holds pkg/mod1.py, which imports pkg/mod0 but did not
+  // have it, so it recorded an ExternalModule.
+  Files shard1;
+  shard1.push_back(MakeFile("pkg/mod0.py", 1, 3));
+  Files shard2;
+  testing::FileBuilder b("pkg/mod1.py");
+  const graph::Id file = testing::TestId("file pkg/mod1.py");
+  b.Node(graph::NodeLabel::kSourceFile, "", file,
+         {{graph::NodeProp::source_id, "pkg/mod1.py"}, {graph::NodeProp::module, "pkg/mod1"},
+          {graph::NodeProp::content_hash, "00"}, {graph::NodeProp::status, "ok"}});
+  const graph::Id module = b.Node(graph::NodeLabel::kASTNode, "Module", testing::ModuleIdOf("pkg/mod1.py"),
+                                  {{graph::NodeProp::node_type, "Module"}, {graph::NodeProp::source_id, "pkg/mod1.py"}});
+  b.Edge(graph::EdgeType::kChild, file, module, {{graph::EdgeProp::field, "module"}});
+  const graph::Id alias = b.Node(graph::NodeLabel::kASTNode, "alias", testing::TestId("mod1 alias"),
+                                 {{graph::NodeProp::node_type, "alias"}, {graph::NodeProp::source_id, "pkg/mod1.py"},
+                                  {graph::NodeProp::value, "pkg.mod0"}});
+  b.Edge(graph::EdgeType::kChild, module, alias, {{graph::EdgeProp::field, "body"}}, {{graph::EdgeProp::index, 0}});
+  const graph::Id ext = b.Node(graph::NodeLabel::kExternalModule, "", testing::TestId("external pkg/mod0"),
+                               {{graph::NodeProp::module, "pkg/mod0"}});
+  b.Edge(graph::EdgeType::kDependsOn, alias, ext,
+         {{graph::EdgeProp::type, "import"}, {graph::EdgeProp::name, "pkg.mod0"}});
+  shard2.push_back(b.Take());
+  ASSERT_TRUE(Load(Options(server), shard1).ok());
+  ASSERT_TRUE(Load(Options(server), shard2).ok());
+  const size_t before = server.Graph().size();
+
+  Result<LinkReport> r = Link(Options(server).connect);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->edges_created, 1u);
+  EXPECT_EQ(r->external_modules_removed, 1u);
+  auto graph = server.Graph();
+  EXPECT_EQ(graph.size(), before - 1);  // one edge replaced, one ExternalModule gone
+  const std::string new_id =
+      LinkEdgeId(alias, testing::ModuleIdOf("pkg/mod0.py"), "import").Hex();
+  bool found = false;
+  for (const auto& line : graph) {
+    if (line.find(new_id) != std::string::npos) {
+      found = true;
+      EXPECT_NE(line.find("\"end\":\"" + testing::ModuleIdOf("pkg/mod0.py").Hex()), std::string::npos);
+    }
+    EXPECT_EQ(line.find(ext.Hex()), std::string::npos) << line;
+  }
+  EXPECT_TRUE(found);
+  // Linking again changes nothing.
+  Result<LinkReport> again = Link(Options(server).connect);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->edges_created, 0u);
+  EXPECT_EQ(server.Graph(), graph);
 }
 
 }  // namespace
