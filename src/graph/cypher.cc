@@ -29,6 +29,12 @@ void AppendU4(std::string* out, uint32_t v) {
   out->append(buf, 6);
 }
 
+void AppendU8(std::string* out, uint32_t v) {
+  char buf[10] = {'\\', 'U'};
+  for (int i = 0; i < 8; ++i) buf[2 + i] = kHex[(v >> (28 - 4 * i)) & 0xF];
+  out->append(buf, 10);
+}
+
 void AppendInt(std::string* out, int64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -53,6 +59,7 @@ int ClassifyUtf8(const unsigned char* p, const unsigned char* end, size_t* len, 
   *len = 1;
   if (c >= 0xC2 && c <= 0xDF && cont(1)) {
     *len = 2;
+    *cp = (c & 0x1Fu) << 6 | (p[1] & 0x3Fu);
     return 1;
   }
   if (c >= 0xE0 && c <= 0xEF && cont(1) && cont(2)) {
@@ -67,6 +74,7 @@ int ClassifyUtf8(const unsigned char* p, const unsigned char* end, size_t* len, 
     uint32_t v = (c & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
     if (v >= 0x10000 && v <= 0x10FFFF) {
       *len = 4;
+      *cp = v;
       return 1;
     }
   }
@@ -169,12 +177,14 @@ void AppendString(std::string* out, std::string_view s) {
       size_t len;
       uint32_t cp = 0;
       int kind = ClassifyUtf8(p, end, &len, &cp);
-      if (kind == 1) {
-        p += len;
-        continue;
-      }
       flush();
-      AppendU4(out, kind == 2 ? cp : 0xFFFD);
+      if (kind == 0) {
+        AppendU4(out, 0xFFFD);
+      } else if (cp >= 0x10000) {
+        AppendU8(out, cp);
+      } else {
+        AppendU4(out, cp);  // BMP characters and lone surrogates alike
+      }
       p += len;
       run = p;
       continue;

@@ -49,10 +49,12 @@ void AppendRelationshipStatement(std::string* out, EdgeType type, NodeLabel star
 std::string NodeStatement(NodeLabel label, std::string_view node_type);
 std::string RelationshipStatement(EdgeType type, NodeLabel start, NodeLabel end);
 
-/// A Cypher string literal: single-quoted; backslash as `\\`; the quote characters as `\u0027`
-/// and `\u0022` (so no quote character ever appears inside a literal, and client-side statement
-/// splitters such as cypher-shell's cannot misread where it ends); \b \f \n \r \t; other controls
-/// and lone surrogates (WTF-8) as \uXXXX; invalid UTF-8 bytes as \uFFFD; other UTF-8 as is.
+/// A Cypher string literal, in ASCII: single-quoted; backslash as `\\`; the quote characters as
+/// `\u0027` and `\u0022` (so no quote character ever appears inside a literal, and client-side
+/// statement splitters such as cypher-shell's cannot misread where it ends); \b \f \n \r \t;
+/// every other control and non-ASCII character as \uXXXX (\UXXXXXXXX beyond the BMP), lone
+/// surrogates (WTF-8) included, so the script reads the same whatever charset the JVM running
+/// cypher-shell assumes; invalid UTF-8 bytes as \uFFFD.
 void AppendString(std::string* out, std::string_view s);
 /// An identifier in backticks with backticks doubled: labels, relationship types.
 void AppendQuotedName(std::string* out, std::string_view name);

@@ -265,6 +265,7 @@ TEST(CypherString, RoundTripsHostileStringsWithoutQuoteCharacters) {
     EXPECT_EQ(inner.find('\''), std::string_view::npos) << out;
     EXPECT_EQ(inner.find('"'), std::string_view::npos) << out;
     EXPECT_EQ(inner.find('\n'), std::string_view::npos) << out;
+    for (char c : out) EXPECT_TRUE(c >= 0x20 && c < 0x80) << "not printable ASCII: " << out;
     LitParser p(out);
     Lit l;
     ASSERT_TRUE(p.Value(&l)) << p.error << " in " << out;
@@ -272,8 +273,8 @@ TEST(CypherString, RoundTripsHostileStringsWithoutQuoteCharacters) {
     EXPECT_EQ(l.text, Sanitized(s, /*keep_surrogates=*/true)) << out;
   }
   std::string out;
-  cypher::AppendString(&out, "a'b\"c\\d\n\x01\xED\xA0\x80\xFF\xC3\xA9");
-  EXPECT_EQ(out, "'a\\u0027b\\u0022c\\\\d\\n\\u0001\\uD800\\uFFFD\xC3\xA9'");
+  cypher::AppendString(&out, "a'b\"c\\d\n\x01\xED\xA0\x80\xFF\xC3\xA9\xF0\x9F\x98\x80");
+  EXPECT_EQ(out, "'a\\u0027b\\u0022c\\\\d\\n\\u0001\\uD800\\uFFFD\\u00E9\\U0001F600'");
 }
 
 TEST(CypherNames, BackticksDoubled) {
