@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "semantic/imports.h"
+#include "semantic/reaching.h"
 
 namespace ast2graph::semantic {
 
@@ -20,12 +21,7 @@ std::string_view StrView(const ast::Str* s) { return s == nullptr ? std::string_
 std::string_view NameId(const Node* name) { return StrView(name->fields[ast::NameFields::id].str); }
 
 /// A use or definition that takes part in reaching definitions, in evaluation order.
-enum class OccType : uint8_t {
-  kUse,   ///< a load of the name
-  kDef,   ///< a definition: kills the name's other definitions
-  kGen,   ///< a definition that may not happen (walrus under and/or/if-else, a capture)
-  kKill,  ///< del, or the implicit del at the end of an except-as body
-};
+using OccType = RdType;
 
 constexpr uint32_t kNoRef = 0xffffffffu;
 
@@ -585,223 +581,59 @@ class DefUse {
 
   // ---- reaching definitions ----
 
-  /// Iterative bit-vector reaching definitions over the points of one flow, 64 definitions at a
-  /// time (definitions of a name are contiguous, so a kill is a mask). Memory is linear in the
-  /// number of points; time is points x definitions / 64 x loop depth.
+  /// Reaching definitions over the points of one flow (semantic/reaching.h), then the edges:
+  /// each use to the definitions that reach it, plus those made elsewhere (a nested function's
+  /// `global`/`nonlocal`); a class body's not-yet-bound names to the module's definitions; a
+  /// module's definitions reaching its end become its exports.
   void Dataflow(FlowState& fs) {
-    const ScopeFlow& f = *fs.flow;
     const auto num_occs = fs.occ_end - fs.occ_begin;
     const Occ* occs = occs_.data() + fs.occ_begin;
     bool is_class = fs.scope->type() == ScopeType::kClass;
     bool is_module = &fs == &states_[0];
-    Scratch& w = scratch_;
 
-    // Local key ids (dense per flow), through a stamped global table: no hashing.
+    // Dense name ids for this flow, through a stamped table indexed by key: no hashing.
     ++stamp_;
     if (key_stamp_.size() < key_list_.size()) {
       key_stamp_.resize(key_list_.size(), 0);
       key_local_.resize(key_list_.size(), 0);
     }
-    w.local_key.clear();
-    w.occ_local.resize(num_occs);
+    local_key_.clear();
+    rd_occs_.resize(num_occs);
     for (uint32_t i = 0; i < num_occs; ++i) {
       uint32_t key = occs[i].key;
       if (key_stamp_[key] != stamp_) {
         key_stamp_[key] = stamp_;
-        key_local_[key] = static_cast<uint32_t>(w.local_key.size());
-        w.local_key.push_back(key);
+        key_local_[key] = static_cast<uint32_t>(local_key_.size());
+        local_key_.push_back(key);
       }
-      w.occ_local[i] = key_local_[key];
+      rd_occs_[i] = {occs[i].type, key_local_[key]};
     }
-    const auto num_local = static_cast<uint32_t>(w.local_key.size());
+    RdProblem problem;
+    problem.flow = fs.flow;
+    problem.first = first_.data() + fs.first_begin;
+    problem.occs = rd_occs_.data();
+    problem.num_occs = num_occs;
+    problem.num_keys = static_cast<uint32_t>(local_key_.size());
+    problem.entry_pseudo = is_class;
+    problem.want_exit = is_module;
+    rd_result_.use_defs.clear();
+    rd_result_.exit_defs.clear();
+    SolveReaching(problem, &rd_ws_, &rd_result_);
 
-    // Definitions: in a class body, a name may be read before the class binds it (then Python
-    // reads the global): a pseudo definition per used name at the entry stands for that.
-    w.defs.clear();
-    w.occ_def.assign(num_occs, UINT32_MAX);
-    if (is_class) {
-      w.used.assign(num_local, 0);
-      for (uint32_t i = 0; i < num_occs; ++i) {
-        if (occs[i].type == OccType::kUse && w.used[w.occ_local[i]] == 0) {
-          w.used[w.occ_local[i]] = 1;
-          w.defs.push_back({w.occ_local[i], nullptr});
-        }
+    for (const auto& [use, def] : rd_result_.use_defs) {
+      const Occ& u = occs[use];
+      if (def != kPseudoDef) {
+        AddData(u.node, occs[def].node, u.ref);
+      } else {
+        // Read before the class binds it: the global of that name.
+        all_defs_.ForEach(Key(&table_.top(), key_list_[u.key].name),
+                          [&](const Node* d) { AddData(u.node, d, u.ref); });
       }
     }
-    const auto num_pseudo = static_cast<uint32_t>(w.defs.size());
-    for (uint32_t i = 0; i < num_occs; ++i) {
-      if (occs[i].type == OccType::kDef || occs[i].type == OccType::kGen) {
-        w.occ_def[i] = static_cast<uint32_t>(w.defs.size());
-        w.defs.push_back({w.occ_local[i], occs[i].node});
-      }
-    }
-    const auto num_defs = static_cast<uint32_t>(w.defs.size());
-    if (num_defs != 0) {
-      // Bit positions: definitions grouped by name (counting sort), so a kill is a mask.
-      w.range_begin.assign(num_local + 1, 0);
-      for (const Def& d : w.defs) ++w.range_begin[d.local + 1];
-      for (uint32_t k = 0; k < num_local; ++k) w.range_begin[k + 1] += w.range_begin[k];
-      w.order.resize(num_defs);
-      w.pos.resize(num_defs);
-      {
-        w.at.assign(w.range_begin.begin(), w.range_begin.end() - 1);
-        for (uint32_t d = 0; d < num_defs; ++d) {
-          uint32_t p = w.at[w.defs[d].local]++;
-          w.order[p] = d;
-          w.pos[d] = p;
-        }
-      }
-      BuildGraph(f, &w);
-      RunChunks(fs, is_module, num_pseudo, &w);
-    }
-    // Definitions made elsewhere (a nested function's `global`/`nonlocal`) may reach any use.
+    for (uint32_t def : rd_result_.exit_defs) AddExport(key_list_[occs[def].key].name, occs[def].node);
     for (uint32_t i = 0; i < num_occs; ++i) {
       if (occs[i].type != OccType::kUse) continue;
       remote_defs_.ForEach(occs[i].key, [&](const Node* d) { AddData(occs[i].node, d, occs[i].ref); });
-    }
-    for (const LooseUse& u : loose_fallback_) {
-      all_defs_.ForEach(u.key, [&](const Node* d) { AddData(u.node, d, u.ref); });
-    }
-    loose_fallback_.clear();
-  }
-
-  struct Def {
-    uint32_t local;
-    const Node* node;  // null: the pseudo definition
-  };
-  /// Buffers of Dataflow, kept across flows so that small scopes allocate nothing.
-  struct Scratch {
-    std::vector<uint32_t> local_key, occ_local, occ_def, order, pos, range_begin, at;
-    std::vector<uint8_t> used, seen;
-    std::vector<Def> defs;
-    std::vector<uint32_t> pred_first, succ_first, succs, rpo, sat;
-    std::vector<std::pair<uint32_t, bool>> preds;
-    std::vector<std::pair<uint32_t, uint32_t>> dfs;
-    std::vector<uint64_t> in, out, kill;
-  };
-
-  /// Predecessors and the reverse post-order of live points, from the entry.
-  static void BuildGraph(const ScopeFlow& f, Scratch* w) {
-    const auto num_points = static_cast<uint32_t>(f.points.size());
-    w->pred_first.assign(num_points + 1, 0);
-    w->succ_first.assign(num_points + 1, 0);
-    for (const FlowEdge& e : f.edges) {
-      if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-      ++w->pred_first[e.to + 1];
-      ++w->succ_first[e.from + 1];
-    }
-    for (uint32_t p = 0; p < num_points; ++p) {
-      w->pred_first[p + 1] += w->pred_first[p];
-      w->succ_first[p + 1] += w->succ_first[p];
-    }
-    w->preds.resize(w->pred_first[num_points]);
-    w->succs.resize(w->succ_first[num_points]);
-    w->at.assign(w->pred_first.begin(), w->pred_first.end() - 1);
-    std::vector<uint32_t>& sat = w->sat;
-    sat.assign(w->succ_first.begin(), w->succ_first.end() - 1);
-    for (const FlowEdge& e : f.edges) {
-      if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-      w->preds[w->at[e.to]++] = {e.from, e.from_in_state};
-      w->succs[sat[e.from]++] = e.to;
-    }
-    w->rpo.clear();
-    w->seen.assign(num_points, 0);
-    w->dfs.clear();
-    w->dfs.push_back({f.entry_point, w->succ_first[f.entry_point]});
-    w->seen[f.entry_point] = 1;
-    while (!w->dfs.empty()) {
-      auto& [p, next] = w->dfs.back();
-      if (next < w->succ_first[p + 1]) {
-        uint32_t q = w->succs[next++];
-        if (w->seen[q] == 0) {
-          w->seen[q] = 1;
-          w->dfs.push_back({q, w->succ_first[q]});
-        }
-      } else {
-        w->rpo.push_back(p);
-        w->dfs.pop_back();
-      }
-    }
-    std::reverse(w->rpo.begin(), w->rpo.end());
-  }
-
-  /// The iterative analysis, 64 definitions at a time.
-  void RunChunks(FlowState& fs, bool is_module, uint32_t num_pseudo, Scratch* w) {
-    const ScopeFlow& f = *fs.flow;
-    const Occ* occs = occs_.data() + fs.occ_begin;
-    const uint32_t* first = first_.data() + fs.first_begin;
-    const auto num_points = static_cast<uint32_t>(f.points.size());
-    const auto num_local = static_cast<uint32_t>(w->local_key.size());
-    const auto num_defs = static_cast<uint32_t>(w->defs.size());
-    w->in.resize(num_points);
-    w->out.resize(num_points);
-    w->kill.resize(num_local);
-    for (uint32_t base = 0; base < num_defs; base += 64) {
-      const uint32_t limit = base + 64;
-      for (uint32_t k = 0; k < num_local; ++k) {
-        uint32_t b = std::max(w->range_begin[k], base), e = std::min(w->range_begin[k + 1], limit);
-        w->kill[k] =
-            b < e ? ((e - b == 64 ? ~uint64_t{0} : ((uint64_t{1} << (e - b)) - 1)) << (b - base)) : 0;
-      }
-      auto gen_bit = [&](uint32_t def) -> uint64_t {
-        uint32_t p = w->pos[def];
-        return p >= base && p < limit ? uint64_t{1} << (p - base) : 0;
-      };
-      uint64_t entry_bits = 0;
-      for (uint32_t d = 0; d < num_pseudo; ++d) entry_bits |= gen_bit(d);
-      auto step = [&](uint32_t i, uint64_t s) {
-        switch (occs[i].type) {
-          case OccType::kDef: return (s & ~w->kill[w->occ_local[i]]) | gen_bit(w->occ_def[i]);
-          case OccType::kGen: return s | gen_bit(w->occ_def[i]);
-          case OccType::kKill: return s & ~w->kill[w->occ_local[i]];
-          case OccType::kUse: break;
-        }
-        return s;
-      };
-      for (uint32_t p : w->rpo) w->in[p] = w->out[p] = 0;
-      for (bool changed = true; changed;) {
-        changed = false;
-        for (uint32_t p : w->rpo) {
-          uint64_t s = p == f.entry_point ? entry_bits : 0;
-          for (uint32_t i = w->pred_first[p]; i < w->pred_first[p + 1]; ++i) {
-            const auto& [q, in_state] = w->preds[i];
-            if (w->seen[q] != 0) s |= in_state ? w->in[q] : w->out[q];
-          }
-          uint64_t o = s;
-          for (uint32_t i = first[p]; i < first[p + 1]; ++i) o = step(i, o);
-          if (s != w->in[p] || o != w->out[p]) {
-            w->in[p] = s;
-            w->out[p] = o;
-            changed = true;
-          }
-        }
-      }
-      // Uses read the state where they occur.
-      for (uint32_t p : w->rpo) {
-        uint64_t s = w->in[p];
-        for (uint32_t i = first[p]; i < first[p + 1]; ++i) {
-          const Occ& occ = occs[i];
-          if (occ.type != OccType::kUse) {
-            s = step(i, s);
-            continue;
-          }
-          for (uint64_t m = s & w->kill[w->occ_local[i]]; m != 0; m &= m - 1) {
-            const Def& d = w->defs[w->order[base + static_cast<uint32_t>(__builtin_ctzll(m))]];
-            if (d.node != nullptr) {
-              AddData(occ.node, d.node, occ.ref);
-            } else {
-              loose_fallback_.push_back(
-                  {occ.node, Key(&table_.top(), key_list_[occ.key].name), occ.ref});
-            }
-          }
-        }
-      }
-      if (is_module && w->seen[f.exit_point] != 0) {
-        for (uint64_t m = w->in[f.exit_point]; m != 0; m &= m - 1) {
-          const Def& d = w->defs[w->order[base + static_cast<uint32_t>(__builtin_ctzll(m))]];
-          if (d.node != nullptr) AddExport(key_list_[w->local_key[d.local]].name, d.node);
-        }
-      }
     }
   }
 
@@ -978,12 +810,14 @@ class DefUse {
   std::vector<std::pair<const Node*, uint32_t>> pending_refs_;  ///< noted, callee not walked yet
   std::vector<std::pair<uint32_t, const Node*>> ref_defs_;      ///< (reference, callee's def)
   std::vector<LooseUse> loose_;           ///< uses resolved flow-insensitively
-  std::vector<LooseUse> loose_fallback_;  ///< class-body reads that fall back to globals
   std::vector<Reference> refs_;
   std::unordered_map<const Node*, ImportInfo> import_info_;
   std::unordered_map<const Node*, const Node*> lambda_of_;
   std::vector<WalkItem> walk_stack_;  ///< reused by Walk
-  Scratch scratch_;
+  RdWorkspace rd_ws_;
+  RdResult rd_result_;
+  std::vector<RdOcc> rd_occs_;
+  std::vector<uint32_t> local_key_;
   uint32_t stamp_ = 0;
   std::vector<uint32_t> key_stamp_, key_local_;  ///< per key: the flow that numbered it
 };

@@ -28,6 +28,7 @@
 #include "semantic/cfg.h"
 #include "semantic/defuse.h"
 #include "semantic/flow_dump.h"
+#include "semantic/reaching.h"
 #include "semantic/symtable.h"
 #include "semantic/resolver.h"
 
@@ -239,6 +240,34 @@ int Package(const fs::path& root, const fs::path& expected) {
   return ok ? 0 : 1;
 }
 
+/// The dense and the sparse reaching-definitions solvers give the same DEPENDS_ON and exports.
+bool SolversAgree(const std::string& label, const ParsedModule& module,
+                  const semantic::ModuleContext& ctx) {
+  auto digest = [&](semantic::RdSolver solver) {
+    semantic::ForceSolverForTesting(solver);
+    semantic::FileSemantics sem = semantic::Analyze(module, ctx);
+    semantic::ForceSolverForTesting(semantic::RdSolver::kAuto);
+    std::vector<std::string> lines;
+    for (const semantic::DependsEdge& d : sem.depends) {
+      lines.push_back(std::to_string(d.from->begin) + " " + std::to_string(d.to->begin) + " " +
+                      semantic::DependsTypeName(d.type));
+    }
+    for (const semantic::ModuleExport& e : sem.exports) {
+      lines.push_back("export " + e.name + " " + std::to_string(e.node ? e.node->begin : 0));
+    }
+    return lines;
+  };
+  std::vector<std::string> dense = digest(semantic::RdSolver::kDense);
+  std::vector<std::string> sparse = digest(semantic::RdSolver::kSparse);
+  if (dense == sparse) return true;
+  size_t i = 0;
+  while (i < dense.size() && i < sparse.size() && dense[i] == sparse[i]) ++i;
+  std::printf("FAIL %s: dense and sparse solvers differ at entry %zu: dense '%s', sparse '%s'\n",
+              label.c_str(), i, i < dense.size() ? dense[i].c_str() : "(end)",
+              i < sparse.size() ? sparse[i].c_str() : "(end)");
+  return false;
+}
+
 /// CPU time of this thread, in seconds (wall time would count the other jobs of the machine).
 double CpuSeconds() {
   timespec ts;
@@ -285,7 +314,9 @@ int Properties(const std::vector<fs::path>& roots) {
       depends += sem.depends.size();
       external += sem.external.size();
       exports += sem.exports.size();
-      if (!CheckAndReport(p.string(), module, sem, &stats)) ++failures;
+      bool ok = CheckAndReport(p.string(), module, sem, &stats);
+      ok = SolversAgree(p.string(), module, ctx) && ok;
+      if (!ok) ++failures;
     }
   }
   double mb = static_cast<double>(bytes_total) / 1e6;

@@ -1,0 +1,578 @@
+#include "semantic/reaching.h"
+
+#include <algorithm>
+#include <atomic>
+
+namespace ast2graph::semantic {
+
+namespace {
+
+constexpr uint32_t kNone = 0xffffffffu;
+/// SolveReaching runs the dense solver while points x 64-definition words stays below this.
+constexpr uint64_t kDenseBudget = uint64_t{1} << 20;
+
+/// Counting-sort helper: CSR offsets from counts.
+void PrefixSums(std::vector<uint32_t>* first) {
+  for (size_t i = 1; i < first->size(); ++i) (*first)[i] += (*first)[i - 1];
+}
+
+}  // namespace
+
+struct RdScratch {
+  // Shared: live graph over points (dense) or over points plus pre-nodes (sparse).
+  std::vector<uint32_t> pred_first, succ_first, succs, rpo, rpo_index, at;
+  std::vector<std::pair<uint32_t, bool>> preds;
+  std::vector<uint8_t> seen, used;
+  std::vector<std::pair<uint32_t, uint32_t>> dfs;
+  // Dense.
+  std::vector<uint32_t> def_occ, def_key, order, pos, range_begin, occ_def;
+  std::vector<uint64_t> in, out, kill;
+  // Sparse.
+  std::vector<uint32_t> pre_of, node_point, edge_from, edge_to, idom, df_first, df, dom_first,
+      dom_children, site_first, sites, stamp, work, phi_first, phi_ids, phi_key, operand_first,
+      cur, use_val, exit_val, memo_first, memo_len, memo_pool, visit_stamp, stack, relevant;
+  std::vector<std::pair<uint32_t, uint32_t>> pairs, operands, log;
+  struct Value {
+    uint8_t kind;  // 0 undefined, 1 pseudo, 2 def, 3 gen, 4 phi
+    uint32_t a;    // pseudo: key; def/gen: occurrence; phi: phi id
+    uint32_t b;    // gen: the value it adds to
+  };
+  std::vector<Value> values;
+  std::vector<uint32_t> operand_vals;
+};
+
+RdWorkspace::RdWorkspace() : scratch_(new RdScratch) {}
+RdWorkspace::~RdWorkspace() { delete scratch_; }
+
+// ---------------------------------------------------------------------------------------------
+// Dense: bit vectors over definitions grouped by name, 64 at a time.
+
+void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
+  RdScratch& w = ws->scratch();
+  const ScopeFlow& f = *pb.flow;
+  const auto num_points = static_cast<uint32_t>(f.points.size());
+  const RdOcc* occs = pb.occs;
+
+  // Definitions: pseudo ones first (a used name in a class body), then Def/Gen occurrences.
+  w.def_occ.clear();
+  w.def_key.clear();
+  w.occ_def.assign(pb.num_occs, kNone);
+  if (pb.entry_pseudo) {
+    w.used.assign(pb.num_keys, 0);
+    for (uint32_t i = 0; i < pb.num_occs; ++i) {
+      if (occs[i].type == RdType::kUse && w.used[occs[i].key] == 0) {
+        w.used[occs[i].key] = 1;
+        w.def_occ.push_back(kPseudoDef);
+        w.def_key.push_back(occs[i].key);
+      }
+    }
+  }
+  const auto num_pseudo = static_cast<uint32_t>(w.def_occ.size());
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    if (occs[i].type == RdType::kDef || occs[i].type == RdType::kGen) {
+      w.occ_def[i] = static_cast<uint32_t>(w.def_occ.size());
+      w.def_occ.push_back(i);
+      w.def_key.push_back(occs[i].key);
+    }
+  }
+  const auto num_defs = static_cast<uint32_t>(w.def_occ.size());
+  if (num_defs == 0) return;
+  // Bit positions: definitions grouped by name (counting sort), so a kill is a mask.
+  w.range_begin.assign(pb.num_keys + 1, 0);
+  for (uint32_t d = 0; d < num_defs; ++d) ++w.range_begin[w.def_key[d] + 1];
+  PrefixSums(&w.range_begin);
+  w.order.resize(num_defs);
+  w.pos.resize(num_defs);
+  w.at.assign(w.range_begin.begin(), w.range_begin.end() - 1);
+  for (uint32_t d = 0; d < num_defs; ++d) {
+    uint32_t p = w.at[w.def_key[d]]++;
+    w.order[p] = d;
+    w.pos[d] = p;
+  }
+
+  // Predecessors and the reverse post-order of live points, from the entry.
+  w.pred_first.assign(num_points + 1, 0);
+  w.succ_first.assign(num_points + 1, 0);
+  for (const FlowEdge& e : f.edges) {
+    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    ++w.pred_first[e.to + 1];
+    ++w.succ_first[e.from + 1];
+  }
+  PrefixSums(&w.pred_first);
+  PrefixSums(&w.succ_first);
+  w.preds.resize(w.pred_first[num_points]);
+  w.succs.resize(w.succ_first[num_points]);
+  {
+    w.at.assign(w.pred_first.begin(), w.pred_first.end() - 1);
+    std::vector<uint32_t>& sat = w.rpo_index;  // borrowed as a cursor
+    sat.assign(w.succ_first.begin(), w.succ_first.end() - 1);
+    for (const FlowEdge& e : f.edges) {
+      if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+      w.preds[w.at[e.to]++] = {e.from, e.from_in_state};
+      w.succs[sat[e.from]++] = e.to;
+    }
+  }
+  w.rpo.clear();
+  w.seen.assign(num_points, 0);
+  w.dfs.clear();
+  w.dfs.push_back({f.entry_point, w.succ_first[f.entry_point]});
+  w.seen[f.entry_point] = 1;
+  while (!w.dfs.empty()) {
+    auto& [p, next] = w.dfs.back();
+    if (next < w.succ_first[p + 1]) {
+      uint32_t q = w.succs[next++];
+      if (w.seen[q] == 0) {
+        w.seen[q] = 1;
+        w.dfs.push_back({q, w.succ_first[q]});
+      }
+    } else {
+      w.rpo.push_back(p);
+      w.dfs.pop_back();
+    }
+  }
+  std::reverse(w.rpo.begin(), w.rpo.end());
+
+  w.in.resize(num_points);
+  w.out.resize(num_points);
+  w.kill.resize(pb.num_keys);
+  for (uint32_t base = 0; base < num_defs; base += 64) {
+    const uint32_t limit = base + 64;
+    for (uint32_t k = 0; k < pb.num_keys; ++k) {
+      uint32_t b = std::max(w.range_begin[k], base), e = std::min(w.range_begin[k + 1], limit);
+      w.kill[k] =
+          b < e ? ((e - b == 64 ? ~uint64_t{0} : ((uint64_t{1} << (e - b)) - 1)) << (b - base)) : 0;
+    }
+    auto gen_bit = [&](uint32_t def) -> uint64_t {
+      uint32_t p = w.pos[def];
+      return p >= base && p < limit ? uint64_t{1} << (p - base) : 0;
+    };
+    uint64_t entry_bits = 0;
+    for (uint32_t d = 0; d < num_pseudo; ++d) entry_bits |= gen_bit(d);
+    auto step = [&](uint32_t i, uint64_t s) {
+      switch (occs[i].type) {
+        case RdType::kDef: return (s & ~w.kill[occs[i].key]) | gen_bit(w.occ_def[i]);
+        case RdType::kGen: return s | gen_bit(w.occ_def[i]);
+        case RdType::kKill: return s & ~w.kill[occs[i].key];
+        case RdType::kUse: break;
+      }
+      return s;
+    };
+    for (uint32_t p : w.rpo) w.in[p] = w.out[p] = 0;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (uint32_t p : w.rpo) {
+        uint64_t s = p == f.entry_point ? entry_bits : 0;
+        for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1]; ++i) {
+          const auto& [q, in_state] = w.preds[i];
+          if (w.seen[q] != 0) s |= in_state ? w.in[q] : w.out[q];
+        }
+        uint64_t o = s;
+        for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) o = step(i, o);
+        if (s != w.in[p] || o != w.out[p]) {
+          w.in[p] = s;
+          w.out[p] = o;
+          changed = true;
+        }
+      }
+    }
+    // Uses read the state where they occur.
+    for (uint32_t p : w.rpo) {
+      uint64_t s = w.in[p];
+      for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
+        if (occs[i].type != RdType::kUse) {
+          s = step(i, s);
+          continue;
+        }
+        for (uint64_t m = s & w.kill[occs[i].key]; m != 0; m &= m - 1) {
+          uint32_t d = w.order[base + static_cast<uint32_t>(__builtin_ctzll(m))];
+          out->use_defs.push_back({i, w.def_occ[d]});
+        }
+      }
+    }
+    if (pb.want_exit && w.seen[f.exit_point] != 0) {
+      for (uint64_t m = w.in[f.exit_point]; m != 0; m &= m - 1) {
+        uint32_t d = w.order[base + static_cast<uint32_t>(__builtin_ctzll(m))];
+        if (w.def_occ[d] != kPseudoDef) out->exit_defs.push_back(w.def_occ[d]);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sparse: SSA. Nodes are the live points plus, for a point whose state before its occurrences
+// flows somewhere (an exception leaving a statement), a "pre" node holding that state, so that
+// every edge carries the state after its source.
+
+void SolveSparse(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
+  RdScratch& w = ws->scratch();
+  const ScopeFlow& f = *pb.flow;
+  const auto num_points = static_cast<uint32_t>(f.points.size());
+  const RdOcc* occs = pb.occs;
+
+  // Nodes and edges.
+  w.pre_of.assign(num_points, kNone);
+  w.node_point.clear();
+  for (uint32_t p = 0; p < num_points; ++p) w.node_point.push_back(p);
+  for (const FlowEdge& e : f.edges) {
+    if (!e.from_in_state || f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    if (w.pre_of[e.from] == kNone) {
+      w.pre_of[e.from] = static_cast<uint32_t>(w.node_point.size());
+      w.node_point.push_back(e.from);  // a pre-node: the point it stands before
+    }
+  }
+  const auto num_nodes = static_cast<uint32_t>(w.node_point.size());
+  auto node_in = [&](uint32_t p) { return w.pre_of[p] != kNone ? w.pre_of[p] : p; };
+  w.edge_from.clear();
+  w.edge_to.clear();
+  for (const FlowEdge& e : f.edges) {
+    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    w.edge_from.push_back(e.from_in_state ? w.pre_of[e.from] : e.from);
+    w.edge_to.push_back(node_in(e.to));
+  }
+  for (uint32_t p = 0; p < num_points; ++p) {
+    if (w.pre_of[p] != kNone) {
+      w.edge_from.push_back(w.pre_of[p]);
+      w.edge_to.push_back(p);
+    }
+  }
+  const uint32_t entry = node_in(f.entry_point);
+  w.succ_first.assign(num_nodes + 1, 0);
+  for (uint32_t from : w.edge_from) ++w.succ_first[from + 1];
+  PrefixSums(&w.succ_first);
+  w.succs.resize(w.edge_from.size());
+  w.at.assign(w.succ_first.begin(), w.succ_first.end() - 1);
+  for (size_t i = 0; i < w.edge_from.size(); ++i) w.succs[w.at[w.edge_from[i]]++] = w.edge_to[i];
+
+  // Reverse post-order from the entry.
+  w.rpo.clear();
+  w.seen.assign(num_nodes, 0);
+  w.dfs.clear();
+  w.dfs.push_back({entry, w.succ_first[entry]});
+  w.seen[entry] = 1;
+  while (!w.dfs.empty()) {
+    auto& [n, next] = w.dfs.back();
+    if (next < w.succ_first[n + 1]) {
+      uint32_t q = w.succs[next++];
+      if (w.seen[q] == 0) {
+        w.seen[q] = 1;
+        w.dfs.push_back({q, w.succ_first[q]});
+      }
+    } else {
+      w.rpo.push_back(n);
+      w.dfs.pop_back();
+    }
+  }
+  std::reverse(w.rpo.begin(), w.rpo.end());
+  w.rpo_index.assign(num_nodes, kNone);
+  for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
+
+  // Predecessors among reached nodes.
+  w.pred_first.assign(num_nodes + 1, 0);
+  for (size_t i = 0; i < w.edge_from.size(); ++i) {
+    if (w.seen[w.edge_from[i]] != 0) ++w.pred_first[w.edge_to[i] + 1];
+  }
+  PrefixSums(&w.pred_first);
+  w.preds.resize(w.pred_first[num_nodes]);
+  w.at.assign(w.pred_first.begin(), w.pred_first.end() - 1);
+  for (size_t i = 0; i < w.edge_from.size(); ++i) {
+    if (w.seen[w.edge_from[i]] != 0) w.preds[w.at[w.edge_to[i]]++] = {w.edge_from[i], false};
+  }
+
+  // Immediate dominators (Cooper, Harvey, Kennedy: "A Simple, Fast Dominance Algorithm").
+  w.idom.assign(num_nodes, kNone);
+  w.idom[entry] = entry;
+  auto intersect = [&](uint32_t a, uint32_t b) {
+    while (a != b) {
+      while (w.rpo_index[a] > w.rpo_index[b]) a = w.idom[a];
+      while (w.rpo_index[b] > w.rpo_index[a]) b = w.idom[b];
+    }
+    return a;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (uint32_t n : w.rpo) {
+      if (n == entry) continue;
+      uint32_t d = kNone;
+      for (uint32_t i = w.pred_first[n]; i < w.pred_first[n + 1]; ++i) {
+        uint32_t q = w.preds[i].first;
+        if (w.idom[q] == kNone) continue;
+        d = d == kNone ? q : intersect(q, d);
+      }
+      if (d != w.idom[n]) {
+        w.idom[n] = d;
+        changed = true;
+      }
+    }
+  }
+
+  // Dominance frontiers, as (node, frontier node) pairs grouped by node.
+  w.pairs.clear();
+  for (uint32_t n : w.rpo) {
+    if (w.pred_first[n + 1] - w.pred_first[n] < 2) continue;
+    for (uint32_t i = w.pred_first[n]; i < w.pred_first[n + 1]; ++i) {
+      for (uint32_t r = w.preds[i].first; r != w.idom[n]; r = w.idom[r]) w.pairs.push_back({r, n});
+    }
+  }
+  std::sort(w.pairs.begin(), w.pairs.end());
+  w.pairs.erase(std::unique(w.pairs.begin(), w.pairs.end()), w.pairs.end());
+  w.df_first.assign(num_nodes + 1, 0);
+  for (const auto& [n, x] : w.pairs) ++w.df_first[n + 1];
+  PrefixSums(&w.df_first);
+  w.df.resize(w.pairs.size());
+  for (size_t i = 0; i < w.pairs.size(); ++i) w.df[i] = w.pairs[i].second;
+
+  // Dominator tree children.
+  w.dom_first.assign(num_nodes + 1, 0);
+  for (uint32_t n : w.rpo) {
+    if (n != entry) ++w.dom_first[w.idom[n] + 1];
+  }
+  PrefixSums(&w.dom_first);
+  w.dom_children.resize(w.rpo.size());
+  w.at.assign(w.dom_first.begin(), w.dom_first.end() - 1);
+  for (uint32_t n : w.rpo) {
+    if (n != entry) w.dom_children[w.at[w.idom[n]]++] = n;
+  }
+
+  // Names that matter: used ones, and with want_exit every defined one.
+  w.relevant.assign(pb.num_keys, 0);
+  w.used.assign(pb.num_keys, 0);
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    if (occs[i].type == RdType::kUse) {
+      w.relevant[occs[i].key] = 1;
+      w.used[occs[i].key] = 1;
+    } else if (pb.want_exit && occs[i].type != RdType::kKill) {
+      w.relevant[occs[i].key] = 1;
+    }
+  }
+  auto occ_range = [&](uint32_t node, uint32_t* b, uint32_t* e) {
+    if (node >= num_points) {  // a pre-node has no occurrences
+      *b = *e = 0;
+    } else {
+      *b = pb.first[node];
+      *e = pb.first[node + 1];
+    }
+  };
+
+  // Definition sites per relevant name (points with a Def, Gen or Kill of it).
+  w.pairs.clear();
+  for (uint32_t n : w.rpo) {
+    uint32_t b, e;
+    occ_range(n, &b, &e);
+    for (uint32_t i = b; i < e; ++i) {
+      if (occs[i].type != RdType::kUse && w.relevant[occs[i].key] != 0) {
+        w.pairs.push_back({occs[i].key, n});
+      }
+    }
+  }
+  std::sort(w.pairs.begin(), w.pairs.end());
+  w.pairs.erase(std::unique(w.pairs.begin(), w.pairs.end()), w.pairs.end());
+  w.site_first.assign(pb.num_keys + 1, 0);
+  for (const auto& [k, n] : w.pairs) ++w.site_first[k + 1];
+  PrefixSums(&w.site_first);
+  w.sites.resize(w.pairs.size());
+  for (size_t i = 0; i < w.pairs.size(); ++i) w.sites[i] = w.pairs[i].second;
+
+  // Phi placement: the iterated dominance frontier of each name's definition sites.
+  w.pairs.clear();  // (node, key) of each phi
+  w.stamp.assign(num_nodes * 2, 0);  // [2n]: has a phi for the stamped key, [2n+1]: queued
+  for (uint32_t k = 0; k < pb.num_keys; ++k) {
+    if (w.site_first[k] == w.site_first[k + 1]) continue;
+    const uint32_t mark = k + 1;
+    w.work.assign(w.sites.begin() + w.site_first[k], w.sites.begin() + w.site_first[k + 1]);
+    for (uint32_t n : w.work) w.stamp[2 * n + 1] = mark;
+    while (!w.work.empty()) {
+      uint32_t n = w.work.back();
+      w.work.pop_back();
+      for (uint32_t i = w.df_first[n]; i < w.df_first[n + 1]; ++i) {
+        uint32_t x = w.df[i];
+        if (w.stamp[2 * x] == mark) continue;
+        w.stamp[2 * x] = mark;
+        w.pairs.push_back({x, k});
+        if (w.stamp[2 * x + 1] != mark) {
+          w.stamp[2 * x + 1] = mark;
+          w.work.push_back(x);
+        }
+      }
+    }
+  }
+  std::sort(w.pairs.begin(), w.pairs.end());
+  const auto num_phis = static_cast<uint32_t>(w.pairs.size());
+  w.phi_first.assign(num_nodes + 1, 0);
+  w.phi_key.resize(num_phis);
+  for (uint32_t i = 0; i < num_phis; ++i) {
+    ++w.phi_first[w.pairs[i].first + 1];
+    w.phi_key[i] = w.pairs[i].second;
+  }
+  PrefixSums(&w.phi_first);  // phis of node n: ids phi_first[n] .. phi_first[n + 1]
+
+  // Renaming over the dominator tree. Value 0 is "nothing reaches"; a class body's names start
+  // at a pseudo value each.
+  using Value = RdScratch::Value;
+  w.values.assign(1, Value{0, 0, 0});
+  w.cur.assign(pb.num_keys, 0);
+  if (pb.entry_pseudo) {
+    for (uint32_t k = 0; k < pb.num_keys; ++k) {
+      if (w.used[k] == 0) continue;
+      w.cur[k] = static_cast<uint32_t>(w.values.size());
+      w.values.push_back({1, k, 0});
+    }
+  }
+  std::vector<uint32_t>& phi_value = w.phi_ids;
+  phi_value.assign(num_phis, 0);
+  w.use_val.assign(pb.num_occs, kNone);
+  w.exit_val.clear();
+  w.operands.clear();
+  w.log.clear();
+  // Stack entries: node, or node | kExitBit to undo its definitions.
+  constexpr uint32_t kExitBit = 0x80000000u;
+  w.stack.assign(1, entry);
+  std::vector<uint32_t>& marks = w.at;
+  marks.assign(num_nodes, 0);
+  auto set_cur = [&](uint32_t k, uint32_t v) {
+    w.log.push_back({k, w.cur[k]});
+    w.cur[k] = v;
+  };
+  const uint32_t exit_node = node_in(f.exit_point);
+  while (!w.stack.empty()) {
+    uint32_t top = w.stack.back();
+    w.stack.pop_back();
+    if ((top & kExitBit) != 0) {
+      uint32_t n = top & ~kExitBit;
+      while (w.log.size() > marks[n]) {
+        w.cur[w.log.back().first] = w.log.back().second;
+        w.log.pop_back();
+      }
+      continue;
+    }
+    uint32_t n = top;
+    marks[n] = static_cast<uint32_t>(w.log.size());
+    for (uint32_t phi = w.phi_first[n]; phi < w.phi_first[n + 1]; ++phi) {
+      phi_value[phi] = static_cast<uint32_t>(w.values.size());
+      w.values.push_back({4, phi, 0});
+      set_cur(w.phi_key[phi], phi_value[phi]);
+    }
+    uint32_t b, e;
+    occ_range(n, &b, &e);
+    for (uint32_t i = b; i < e; ++i) {
+      uint32_t k = occs[i].key;
+      if (w.relevant[k] == 0) continue;
+      switch (occs[i].type) {
+        case RdType::kUse: w.use_val[i] = w.cur[k]; break;
+        case RdType::kDef:
+          set_cur(k, static_cast<uint32_t>(w.values.size()));
+          w.values.push_back({2, i, 0});
+          break;
+        case RdType::kGen: {
+          uint32_t prev = w.cur[k];
+          set_cur(k, static_cast<uint32_t>(w.values.size()));
+          w.values.push_back({3, i, prev});
+          break;
+        }
+        case RdType::kKill: set_cur(k, 0); break;
+      }
+    }
+    for (uint32_t i = w.succ_first[n]; i < w.succ_first[n + 1]; ++i) {
+      uint32_t s = w.succs[i];
+      for (uint32_t phi = w.phi_first[s]; phi < w.phi_first[s + 1]; ++phi) {
+        w.operands.push_back({phi, w.cur[w.phi_key[phi]]});
+      }
+    }
+    if (n == exit_node && pb.want_exit) {
+      for (uint32_t k = 0; k < pb.num_keys; ++k) {
+        if (w.relevant[k] != 0 && w.cur[k] != 0) w.exit_val.push_back(w.cur[k]);
+      }
+    }
+    w.stack.push_back(n | kExitBit);
+    for (uint32_t c = w.dom_first[n + 1]; c-- > w.dom_first[n];) w.stack.push_back(w.dom_children[c]);
+  }
+  std::sort(w.operands.begin(), w.operands.end());
+  w.operands.erase(std::unique(w.operands.begin(), w.operands.end()), w.operands.end());
+  w.operand_first.assign(num_phis + 1, 0);
+  for (const auto& [phi, v] : w.operands) ++w.operand_first[phi + 1];
+  PrefixSums(&w.operand_first);
+  w.operand_vals.resize(w.operands.size());
+  for (size_t i = 0; i < w.operands.size(); ++i) w.operand_vals[i] = w.operands[i].second;
+
+  // What a value stands for: the definitions behind it (through phis and may-definitions).
+  // Memoized for values read by uses; each walk stamps what it has visited.
+  const auto num_values = static_cast<uint32_t>(w.values.size());
+  w.memo_first.assign(num_values, kNone);
+  w.memo_len.assign(num_values, 0);
+  w.memo_pool.clear();
+  w.visit_stamp.assign(num_values, 0);
+  uint32_t walk = 0;
+  auto defs_of = [&](uint32_t root, uint32_t* begin, uint32_t* len) {
+    if (w.memo_first[root] == kNone) {
+      ++walk;
+      w.memo_first[root] = static_cast<uint32_t>(w.memo_pool.size());
+      w.work.assign(1, root);
+      w.visit_stamp[root] = walk;
+      while (!w.work.empty()) {
+        uint32_t v = w.work.back();
+        w.work.pop_back();
+        const Value& val = w.values[v];
+        auto visit = [&](uint32_t x) {
+          if (w.visit_stamp[x] != walk) {
+            w.visit_stamp[x] = walk;
+            w.work.push_back(x);
+          }
+        };
+        switch (val.kind) {
+          case 1: w.memo_pool.push_back(kPseudoDef); break;
+          case 2: w.memo_pool.push_back(val.a); break;
+          case 3:
+            w.memo_pool.push_back(val.a);
+            visit(val.b);
+            break;
+          case 4:
+            for (uint32_t i = w.operand_first[val.a]; i < w.operand_first[val.a + 1]; ++i) {
+              visit(w.operand_vals[i]);
+            }
+            break;
+          default: break;
+        }
+      }
+      w.memo_len[root] = static_cast<uint32_t>(w.memo_pool.size()) - w.memo_first[root];
+    }
+    *begin = w.memo_first[root];
+    *len = w.memo_len[root];
+  };
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    if (occs[i].type != RdType::kUse || w.use_val[i] == kNone || w.use_val[i] == 0) continue;
+    uint32_t b, len;
+    defs_of(w.use_val[i], &b, &len);
+    for (uint32_t j = 0; j < len; ++j) out->use_defs.push_back({i, w.memo_pool[b + j]});
+  }
+  for (uint32_t v : w.exit_val) {
+    uint32_t b, len;
+    defs_of(v, &b, &len);
+    for (uint32_t j = 0; j < len; ++j) {
+      if (w.memo_pool[b + j] != kPseudoDef) out->exit_defs.push_back(w.memo_pool[b + j]);
+    }
+  }
+}
+
+namespace {
+std::atomic<RdSolver> g_forced{RdSolver::kAuto};
+}  // namespace
+
+void ForceSolverForTesting(RdSolver solver) { g_forced.store(solver); }
+
+void SolveReaching(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
+  RdSolver forced = g_forced.load(std::memory_order_relaxed);
+  if (forced == RdSolver::kDense) return SolveDense(pb, ws, out);
+  if (forced == RdSolver::kSparse) return SolveSparse(pb, ws, out);
+  uint64_t defs = 0;
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    defs += pb.occs[i].type == RdType::kDef || pb.occs[i].type == RdType::kGen ? 1 : 0;
+  }
+  if (pb.entry_pseudo) defs += pb.num_keys;
+  uint64_t words = (defs + 63) / 64;
+  if (words * pb.flow->points.size() <= kDenseBudget) {
+    SolveDense(pb, ws, out);
+  } else {
+    SolveSparse(pb, ws, out);
+  }
+}
+
+}  // namespace ast2graph::semantic
