@@ -11,7 +11,9 @@
 // stored only when all of it is: a run killed at any point and started again redoes exactly the
 // files that were not complete. Relationships with an endpoint outside their file (cross-file
 // edges) are written, together with that file's SourceFile, after every job has finished, so no
-// later deletion of a changed file's old nodes can take them away.
+// later deletion of a changed file's old nodes can take them away. Edges from unchanged files
+// into a changed file are parked in the database before the delete and re-created at the end
+// (StashIncomingEdges / RestorePendingEdges), so they survive the rewrite and any interruption.
 #include <sys/resource.h>
 #include <time.h>
 
@@ -272,12 +274,6 @@ class BoltWriter final : public Writer {
         finals.push_back(std::move(f));
       }
       deferred_.clear();
-      // Incoming cross-file edges of replaced files, re-created after everything is written.
-      if (result.ok() && !restores_.empty()) {
-        finals.push_back(FileFinal{"", std::move(restores_), restore_rows_});
-      }
-      restores_.clear();
-      restore_rows_ = 0;
     }
     if (result.ok() && !finals.empty()) {
       std::unique_ptr<Connection> conn;
@@ -294,7 +290,8 @@ class BoltWriter final : public Writer {
     }
     if (result.ok()) {
       std::unique_ptr<Connection> conn;
-      if (options_.prune) result = Prune(&conn);
+      result = RestorePendingEdges(&conn);
+      if (result.ok() && options_.prune) result = Prune(&conn);
       if (result.ok()) result = DeleteOrphanModules(&conn);
       pool_->Release(std::move(conn));
     }
@@ -476,9 +473,10 @@ class BoltWriter final : public Writer {
     return {};
   }
 
-  /// Relationships from other files into the stored nodes of files about to be replaced: they
-  /// would go with DETACH DELETE, so they are read first and re-created at the end wherever
-  /// their target still exists (same content id). Reading them only costs an index lookup.
+  /// Relationships from other files into the stored nodes of files about to be replaced would
+  /// go with DETACH DELETE. They are parked first, in the database, as (:A2GPendingEdge) nodes
+  /// (so a run cut off after the delete loses nothing), and re-created by RestorePendingEdges
+  /// after everything is written, wherever their target still exists (same content id).
   Status StashIncomingEdges(const std::vector<std::string>& ids, std::unique_ptr<Connection>* conn) {
     List id_list;
     for (const auto& id : ids) id_list.emplace_back(id);
@@ -486,41 +484,78 @@ class BoltWriter final : public Writer {
     tx.statements.push_back(Statement::FromMap(
         "MATCH (b:ASTNode)<-[e]-(a) WHERE b.source_id IN $ids AND "
         "(a.source_id IS NULL OR NOT a.source_id IN $ids) "
-        "RETURN a.id AS src, labels(a) AS labels, type(e) AS type, properties(e) AS props, "
-        "b.id AS dst",
-        Map{{"ids", id_list}}, -1));
-    TxResult result;
-    if (Status s = RunTx(tx, conn, false, &result); !s.ok()) return s;
-    std::lock_guard lock(mu_);
-    for (const List& r : result.statements.at(0).records) {
-      if (r.size() != 5 || !r[0].AsString() || !r[1].AsList() || !r[2].AsString() ||
-          !r[3].AsMap() || !r[4].AsString()) {
-        continue;
+        "MERGE (p:A2GPendingEdge {id: e.id}) SET p += properties(e), p.a2g_src = a.id, "
+        "p.a2g_src_labels = labels(a), p.a2g_rel = type(e), p.a2g_dst = b.id",
+        Map{{"ids", id_list}}));
+    return RunTx(tx, conn, false);
+  }
+
+  /// Re-creates parked relationships (see StashIncomingEdges) and removes the parking nodes,
+  /// a batch per transaction; also finishes the work of an earlier run that was cut off.
+  Status RestorePendingEdges(std::unique_ptr<Connection>* conn) {
+    for (;;) {
+      TxSpec read;
+      read.statements.push_back(Statement::FromMap(
+          "MATCH (p:A2GPendingEdge) RETURN properties(p) AS p LIMIT $limit",
+          Map{{"limit", static_cast<int64_t>(options_.batch_size)}}, -1));
+      TxResult found;
+      if (Status s = RunTx(read, conn, false, &found); !s.ok()) return s;
+      const auto& records = found.statements.at(0).records;
+      if (records.empty()) return {};
+      Groups groups;
+      List ids;
+      size_t rows = 0;
+      for (const List& r : records) {
+        if (r.size() != 1 || !r[0].AsMap()) continue;
+        const Value& p = r[0];
+        const Value* src = p.Find("a2g_src");
+        const Value* dst = p.Find("a2g_dst");
+        const Value* rel = p.Find("a2g_rel");
+        const Value* id = p.Find("id");
+        if (id) ids.push_back(*id);
+        if (!src || !src->AsString() || !dst || !dst->AsString() || !rel || !rel->AsString()) {
+          continue;
+        }
+        std::string start_label = "ASTNode";
+        if (const Value* labels = p.Find("a2g_src_labels"); labels && labels->AsList()) {
+          bool ast = false;
+          for (const Value& l : *labels->AsList()) {
+            ast = ast || (l.AsString() && *l.AsString() == "ASTNode");
+          }
+          if (!ast && !labels->AsList()->empty() && (*labels->AsList())[0].AsString()) {
+            start_label = *(*labels->AsList())[0].AsString();
+          }
+        }
+        // MATCH, not MERGE, on both ends: an edge whose target id is gone is not brought back.
+        std::string query = fmt::format(
+            "UNWIND $rows AS r MATCH (a:`{}` {{id: r.src}}) MATCH (b:`ASTNode` {{id: r.dst}}) "
+            "MERGE (a)-[e:`{}` {{id: r.props.id}}]->(b) SET e += r.props",
+            Backticked(start_label), Backticked(*rel->AsString()));
+        Map props;
+        for (const auto& [k, v] : *p.AsMap()) {
+          if (k.rfind("a2g_", 0) != 0) props.emplace_back(k, v);
+        }
+        Group& g = groups[query];
+        Encoder e(&g.rows);
+        e.MapHeader(3);
+        e.String(graph::cypher::kRowStart);
+        e.String(*src->AsString());
+        e.String(graph::cypher::kRowEnd);
+        e.String(*dst->AsString());
+        e.String(graph::cypher::kRowProps);
+        e.Encode(Value(std::move(props)));
+        g.ends.push_back(static_cast<uint32_t>(g.rows.size()));
+        ++rows;
       }
-      std::string start_label = "ASTNode";
-      bool ast = false;
-      for (const Value& l : *r[1].AsList()) ast = ast || (l.AsString() && *l.AsString() == "ASTNode");
-      if (!ast && !r[1].AsList()->empty() && (*r[1].AsList())[0].AsString()) {
-        start_label = *(*r[1].AsList())[0].AsString();
-      }
-      // MATCH, not MERGE, on both ends: an edge whose target id is gone is not brought back.
-      std::string query = fmt::format(
-          "UNWIND $rows AS r MATCH (a:`{}` {{id: r.src}}) MATCH (b:`ASTNode` {{id: r.dst}}) "
-          "MERGE (a)-[e:`{}` {{id: r.props.id}}]->(b) SET e += r.props",
-          Backticked(start_label), Backticked(*r[2].AsString()));
-      Group& g = restores_[query];
-      Encoder e(&g.rows);
-      e.MapHeader(3);
-      e.String(graph::cypher::kRowStart);
-      e.String(*r[0].AsString());
-      e.String(graph::cypher::kRowEnd);
-      e.String(*r[4].AsString());
-      e.String(graph::cypher::kRowProps);
-      e.Encode(r[3]);
-      g.ends.push_back(static_cast<uint32_t>(g.rows.size()));
-      ++restore_rows_;
+      std::vector<TxSpec> txs;
+      CutIntoTxs(groups, std::numeric_limits<size_t>::max(), &txs);
+      TxSpec tx = txs.empty() ? TxSpec() : std::move(txs[0]);
+      tx.statements.push_back(Statement::FromMap(
+          "UNWIND $ids AS i MATCH (p:A2GPendingEdge {id: i}) DELETE p", Map{{"ids", ids}}));
+      if (Status s = RunTx(tx, conn, false); !s.ok()) return s;
+      std::lock_guard lock(mu_);
+      metrics_.rows += rows;
     }
-    return {};
   }
 
   static std::string Backticked(const std::string& name) {
@@ -708,8 +743,6 @@ class BoltWriter final : public Writer {
   std::set<std::string> seen_;
   std::unique_ptr<Job> building_;
   std::vector<FileFinal> deferred_;
-  Groups restores_;  // guarded by mu_
-  size_t restore_rows_ = 0;
   std::unordered_set<Id, IdHash> local_ids_;
   graph::cypher::EndpointLabels labels_;
 

@@ -552,3 +552,44 @@ TEST(LinkTest, ImportsOfModulesFromOtherShardsPointAtTheirModuleNode) {
 
 }  // namespace
 }  // namespace ast2graph::neo4j
+
+namespace ast2graph::neo4j {
+namespace {
+
+// A run cut off at any point (the server goes away for good: every later message drops the
+// connection, no retry helps) and started again ends with exactly the graph of an uninterrupted
+// run: a file counts as stored only once its SourceFile is committed, and that is last.
+class InterruptTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(InterruptTest, RerunAfterACutGivesTheSameGraph) {
+  BoltTestServer server(AuthArgs());
+  ASSERT_SERVER(server);
+  auto v1 = Project(1, 4);
+  ASSERT_TRUE(Load(Options(server), v1).ok());
+  // The edit: two files change, one is new; the cut happens while writing it.
+  Files v2;
+  v2.push_back(MakeFile("pkg/mod0.py", 1, 3));
+  v2.push_back(MakeFile("pkg/mod1.py", 2, 7, "pkg/mod0.py"));
+  v2.push_back(MakeFile("pkg/mod2.py", 2, 2, "pkg/mod1.py"));
+  v2.push_back(MakeFile("pkg/mod3.py", 1, 6, "pkg/mod2.py"));
+  v2.push_back(MakeFile("pkg/mod7.py", 1, 4, "pkg/mod3.py"));
+  const std::string cut = R"([{"on":"RUN","nth":)" + std::to_string(GetParam()) +
+                          R"(,"times":-1,"action":"drop"}])";
+  ASSERT_TRUE(server.SetFaults(cut));
+  WriterOptions o = Options(server);
+  o.retries = 1;
+  o.prune = true;
+  Status first = Load(o, v2);
+  EXPECT_FALSE(first.ok()) << "the cut at RUN " << GetParam() << " did not interrupt the run";
+  ASSERT_TRUE(server.SetFaults("[]"));
+  WriterMetrics m;
+  Status again = Load(o, v2, &m);
+  ASSERT_TRUE(again.ok()) << again.ToString();
+  EXPECT_EQ(GraphDiff(ExpectedGraph(Ptrs(v2)), server.Graph()), "");
+}
+
+// RUN 1-6 are the schema, 7 the stored-hash read; later ones cut deletes, nodes, edges, finals.
+INSTANTIATE_TEST_SUITE_P(CutPoints, InterruptTest, ::testing::Values(3, 8, 10, 13, 17, 22, 28));
+
+}  // namespace
+}  // namespace ast2graph::neo4j
