@@ -35,9 +35,14 @@ constexpr char kArrayDelimiter = ';';
 std::string ColumnHeader(const char* name, graph::PropType type) {
   std::string h = name;
   switch (type) {
-    case PropType::kString: break;
-    case PropType::kInt: h += IsLongProperty(name) ? ":long" : ":int"; break;
-    case PropType::kStringList: h += ":string[]"; break;
+    case PropType::kString:
+      break;
+    case PropType::kInt:
+      h += IsLongProperty(name) ? ":long" : ":int";
+      break;
+    case PropType::kStringList:
+      h += ":string[]";
+      break;
   }
   return h;
 }
@@ -250,11 +255,10 @@ class CsvSink : public Sink {
     AppendFileList(&s, nodes_.files());
     s += "\" \\\n  --relationships=\"";
     AppendFileList(&s, relationships_.files());
-    s +=
-        "\" \\\n"
-        "  --id-type=string --delimiter=, --array-delimiter=';' --quote='\"' \\\n"
-        "  --multiline-fields=true --skip-duplicate-nodes=true \\\n"
-        "  \"$@\"\n";
+    s += "\" \\\n"
+         "  --id-type=string --delimiter=, --array-delimiter=';' --quote='\"' \\\n"
+         "  --multiline-fields=true --skip-duplicate-nodes=true \\\n"
+         "  \"$@\"\n";
     OutputFile f;
     if (Status st = f.Open(dir_.FilePath("import.sh"), OutputFile::Mode::kDirect, 0777); !st.ok()) {
       return st;

@@ -37,11 +37,11 @@ constexpr size_t kMaxBuffered = size_t{16} << 20;
 
 struct Group {
   bool is_node;
-  NodeLabel label;         // nodes
-  std::string node_type;   // nodes (ASTNode)
-  EdgeType type;           // relationships
-  NodeLabel start, end;    // relationships
-  std::string rows;        // "row,\nrow,\n..." without the brackets
+  NodeLabel label;        // nodes
+  std::string node_type;  // nodes (ASTNode)
+  EdgeType type;          // relationships
+  NodeLabel start, end;   // relationships
+  std::string rows;       // "row,\nrow,\n..." without the brackets
   size_t count = 0;
 };
 
@@ -96,8 +96,14 @@ class CypherSink : public Sink {
     key_.append(node_type);
     auto it = node_groups_.find(key_);
     if (it != node_groups_.end()) return groups_[it->second];
-    groups_.push_back(Group{true, label, std::string(node_type), EdgeType::kChild,
-                            NodeLabel::kASTNode, NodeLabel::kASTNode, {}, 0});
+    groups_.push_back(Group{true,
+                            label,
+                            std::string(node_type),
+                            EdgeType::kChild,
+                            NodeLabel::kASTNode,
+                            NodeLabel::kASTNode,
+                            {},
+                            0});
     node_groups_.emplace(key_, groups_.size() - 1);
     return groups_.back();
   }
@@ -149,15 +155,14 @@ class CypherSink : public Sink {
   SeenNodes seen_;
   cypher::EndpointLabels labels_;
   std::vector<Group> groups_;  // in order of first appearance: deterministic flush order
-  std::string key_;                              // scratch: label byte + node type
+  std::string key_;            // scratch: label byte + node type
   std::map<std::string, size_t, std::less<>> node_groups_;
   std::map<std::tuple<EdgeType, NodeLabel, NodeLabel>, size_t> edge_groups_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Sink>> MakeCypherSink(const std::string& out,
-                                             const ExportOptions& options) {
+Result<std::unique_ptr<Sink>> MakeCypherSink(const std::string& out, const ExportOptions& options) {
   auto sink = std::make_unique<CypherSink>(options);
   if (Status s = sink->Open(out); !s.ok()) return s;
   return std::unique_ptr<Sink>(std::move(sink));

@@ -42,12 +42,18 @@ Result<std::unique_ptr<Sink>> MakeExporter(Format format, const std::string& out
                                            const ExportOptions& options) {
   if (out.empty()) return Status(ErrorCode::kUsage, "empty output path");
   switch (format) {
-    case Format::kJsonl: return MakeJsonlSink(out, options);
-    case Format::kCsv: return MakeCsvSink(out, options);
-    case Format::kCypher: return MakeCypherSink(out, options);
-    case Format::kGraphml: return MakeGraphmlSink(out, options);
-    case Format::kDot: return MakeDotSink(out, options);
-    case Format::kJson: return MakeJsonSink(out, options);
+    case Format::kJsonl:
+      return MakeJsonlSink(out, options);
+    case Format::kCsv:
+      return MakeCsvSink(out, options);
+    case Format::kCypher:
+      return MakeCypherSink(out, options);
+    case Format::kGraphml:
+      return MakeGraphmlSink(out, options);
+    case Format::kDot:
+      return MakeDotSink(out, options);
+    case Format::kJson:
+      return MakeJsonSink(out, options);
   }
   return Status(ErrorCode::kUsage, "unknown format");
 }

@@ -29,9 +29,11 @@ using graph::PropType;
 
 const char* AttrType(const char* name, PropType type) {
   switch (type) {
-    case PropType::kInt: return IsLongProperty(name) ? "long" : "int";
+    case PropType::kInt:
+      return IsLongProperty(name) ? "long" : "int";
     case PropType::kString:
-    case PropType::kStringList: return "string";
+    case PropType::kStringList:
+      return "string";
   }
   return "string";
 }
@@ -40,12 +42,12 @@ class GraphmlSink : public Sink {
  public:
   GraphmlSink() {
     for (size_t i = 0; i < node_open_.size(); ++i) {
-      node_open_[i] = std::string("<data key=\"n_") +
-                      graph::NodePropName(static_cast<NodeProp>(i)) + "\">";
+      node_open_[i] =
+          std::string("<data key=\"n_") + graph::NodePropName(static_cast<NodeProp>(i)) + "\">";
     }
     for (size_t i = 0; i < edge_open_.size(); ++i) {
-      edge_open_[i] = std::string("<data key=\"e_") +
-                      graph::EdgePropName(static_cast<EdgeProp>(i)) + "\">";
+      edge_open_[i] =
+          std::string("<data key=\"e_") + graph::EdgePropName(static_cast<EdgeProp>(i)) + "\">";
     }
   }
 

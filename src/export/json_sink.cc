@@ -315,9 +315,18 @@ class JsonSink : public Sink {
       if (p.key < kEdgeProps) by_key[p.key] = &p;
     }
     const char* type = graph::EdgeTypeName(e.type);
-    std::string label = type;
-    std::transform(label.begin(), label.end(), label.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
+    const char* label = "";  // upstream: the lowercase type
+    switch (e.type) {
+      case EdgeType::kChild:
+        label = "child";
+        break;
+      case EdgeType::kNext:
+        label = "next";
+        break;
+      case EdgeType::kDependsOn:
+        label = "depends_on";
+        break;
+    }
     j->BeginObject();
     j->Key("edge_type");
     j->String(type);
@@ -351,9 +360,12 @@ class JsonSink : public Sink {
       NodeProp key;
     };
     static constexpr Field kFields[] = {
-        {"error", NodeProp::error},           {"error_code", NodeProp::error_code},
-        {"file_hash", NodeProp::content_hash}, {"file_path", NodeProp::path},
-        {"line_count", NodeProp::lines},       {"size_bytes", NodeProp::size},
+        {"error", NodeProp::error},
+        {"error_code", NodeProp::error_code},
+        {"file_hash", NodeProp::content_hash},
+        {"file_path", NodeProp::path},
+        {"line_count", NodeProp::lines},
+        {"size_bytes", NodeProp::size},
     };
     j->BeginObject();
     for (const Field& f : kFields) {

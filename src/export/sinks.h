@@ -15,8 +15,7 @@ namespace ast2graph::exporters {
 Result<std::unique_ptr<Sink>> MakeJsonlSink(const std::string& out, const ExportOptions& options);
 Result<std::unique_ptr<Sink>> MakeCsvSink(const std::string& out, const ExportOptions& options);
 Result<std::unique_ptr<Sink>> MakeCypherSink(const std::string& out, const ExportOptions& options);
-Result<std::unique_ptr<Sink>> MakeGraphmlSink(const std::string& out,
-                                              const ExportOptions& options);
+Result<std::unique_ptr<Sink>> MakeGraphmlSink(const std::string& out, const ExportOptions& options);
 Result<std::unique_ptr<Sink>> MakeDotSink(const std::string& out, const ExportOptions& options);
 Result<std::unique_ptr<Sink>> MakeJsonSink(const std::string& out, const ExportOptions& options);
 

@@ -36,8 +36,8 @@ constexpr SafeTable kXmlSafe = [] {
 constexpr SafeTable kDotSafe = MakeTable("\"\\");
 
 void AppendU4(std::string* out, uint32_t v) {
-  char buf[6] = {'\\', 'u', kHex[(v >> 12) & 0xF], kHex[(v >> 8) & 0xF], kHex[(v >> 4) & 0xF],
-                 kHex[v & 0xF]};
+  char buf[6] = {
+      '\\', 'u', kHex[(v >> 12) & 0xF], kHex[(v >> 8) & 0xF], kHex[(v >> 4) & 0xF], kHex[v & 0xF]};
   out->append(buf, 6);
 }
 
@@ -94,8 +94,7 @@ Utf8Seq DecodeUtf8(const char* p, const char* end) {
     }
   } else if (c >= 0xF0 && c <= 0xF4) {
     if (cont(1) && cont(2) && cont(3)) {
-      uint32_t cp = (c & 0x07u) << 18 | (u[1] & 0x3Fu) << 12 | (u[2] & 0x3Fu) << 6 |
-                    (u[3] & 0x3Fu);
+      uint32_t cp = (c & 0x07u) << 18 | (u[1] & 0x3Fu) << 12 | (u[2] & 0x3Fu) << 6 | (u[3] & 0x3Fu);
       if (cp >= 0x10000 && cp <= 0x10FFFF) return {Utf8Kind::kValid, 4, cp};
     }
   }
@@ -134,14 +133,30 @@ void AppendJsonString(std::string* out, std::string_view s) {
       out, s, kJsonSafe,
       [out](char c) {
         switch (c) {
-          case '"': out->append("\\\"", 2); break;
-          case '\\': out->append("\\\\", 2); break;
-          case '\n': out->append("\\n", 2); break;
-          case '\r': out->append("\\r", 2); break;
-          case '\t': out->append("\\t", 2); break;
-          case '\b': out->append("\\b", 2); break;
-          case '\f': out->append("\\f", 2); break;
-          default: AppendU4(out, static_cast<unsigned char>(c)); break;
+          case '"':
+            out->append("\\\"", 2);
+            break;
+          case '\\':
+            out->append("\\\\", 2);
+            break;
+          case '\n':
+            out->append("\\n", 2);
+            break;
+          case '\r':
+            out->append("\\r", 2);
+            break;
+          case '\t':
+            out->append("\\t", 2);
+            break;
+          case '\b':
+            out->append("\\b", 2);
+            break;
+          case '\f':
+            out->append("\\f", 2);
+            break;
+          default:
+            AppendU4(out, static_cast<unsigned char>(c));
+            break;
         }
       },
       [out](const Utf8Seq& seq) { AppendU4(out, seq.code_point); });
@@ -168,8 +183,8 @@ void AppendXmlText(std::string* out, std::string_view s) {
     }
     if (c >= 0x80) {
       Utf8Seq seq = DecodeUtf8(p, end);
-      bool ok = seq.kind == Utf8Kind::kValid && seq.code_point != 0xFFFE &&
-                seq.code_point != 0xFFFF;
+      bool ok =
+          seq.kind == Utf8Kind::kValid && seq.code_point != 0xFFFE && seq.code_point != 0xFFFF;
       if (ok) {
         p += seq.length;
         continue;
@@ -182,14 +197,30 @@ void AppendXmlText(std::string* out, std::string_view s) {
     }
     out->append(run, p - run);
     switch (c) {
-      case '&': out->append("&amp;"); break;
-      case '<': out->append("&lt;"); break;
-      case '>': out->append("&gt;"); break;
-      case '"': out->append("&quot;"); break;
-      case '\'': out->append("&apos;"); break;
-      case '\r': out->append("&#13;"); break;
-      case '\t': out->append("&#9;"); break;
-      default: out->append(kReplacementChar); break;  // C0 controls XML 1.0 forbids
+      case '&':
+        out->append("&amp;");
+        break;
+      case '<':
+        out->append("&lt;");
+        break;
+      case '>':
+        out->append("&gt;");
+        break;
+      case '"':
+        out->append("&quot;");
+        break;
+      case '\'':
+        out->append("&apos;");
+        break;
+      case '\r':
+        out->append("&#13;");
+        break;
+      case '\t':
+        out->append("&#9;");
+        break;
+      default:
+        out->append(kReplacementChar);
+        break;  // C0 controls XML 1.0 forbids
     }
     ++p;
     run = p;
@@ -202,10 +233,18 @@ void AppendDotText(std::string* out, std::string_view s) {
       out, s, kDotSafe,
       [out](char c) {
         switch (c) {
-          case '"': out->append("\\\"", 2); break;
-          case '\\': out->append("\\\\", 2); break;
-          case '\n': out->append("\\n", 2); break;
-          default: out->append(kReplacementChar); break;
+          case '"':
+            out->append("\\\"", 2);
+            break;
+          case '\\':
+            out->append("\\\\", 2);
+            break;
+          case '\n':
+            out->append("\\n", 2);
+            break;
+          default:
+            out->append(kReplacementChar);
+            break;
         }
       },
       [out](const Utf8Seq&) { out->append(kReplacementChar); });

@@ -24,8 +24,8 @@ constexpr std::array<std::string_view, 6> kSchema = {
 };
 
 void AppendU4(std::string* out, uint32_t v) {
-  char buf[6] = {'\\', 'u', kHex[(v >> 12) & 0xF], kHex[(v >> 8) & 0xF], kHex[(v >> 4) & 0xF],
-                 kHex[v & 0xF]};
+  char buf[6] = {
+      '\\', 'u', kHex[(v >> 12) & 0xF], kHex[(v >> 8) & 0xF], kHex[(v >> 4) & 0xF], kHex[v & 0xF]};
   out->append(buf, 6);
 }
 
@@ -191,13 +191,27 @@ void AppendString(std::string* out, std::string_view s) {
     }
     flush();
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default: AppendU4(out, c); break;  // quotes and other controls
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      default:
+        AppendU4(out, c);
+        break;  // quotes and other controls
     }
     ++p;
     run = p;

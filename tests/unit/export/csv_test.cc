@@ -28,9 +28,9 @@ struct Column {
 
 bool ParseHeader(std::string_view line, std::vector<Column>* columns, std::string* error) {
   static const std::set<std::string> kTypes = {
-      "",      "ID",    "LABEL",  "START_ID", "END_ID", "TYPE",     "IGNORE",  "string",
-      "int",   "long",  "float",  "double",   "boolean", "byte",    "short",   "char",
-      "string[]", "int[]", "long[]", "boolean[]"};
+      "",       "ID",   "LABEL",    "START_ID", "END_ID", "TYPE",     "IGNORE",
+      "string", "int",  "long",     "float",    "double", "boolean",  "byte",
+      "short",  "char", "string[]", "int[]",    "long[]", "boolean[]"};
   size_t start = 0;
   while (start <= line.size()) {
     size_t end = line.find(',', start);
@@ -123,7 +123,8 @@ bool Convert(const Column& c, const std::string& raw, std::string* out, std::str
     } catch (...) {
       used = 0;
     }
-    if (used != raw.size() || v < lo || v > hi) return (*error = c.type + " out of range: " + raw), false;
+    if (used != raw.size() || v < lo || v > hi)
+      return (*error = c.type + " out of range: " + raw), false;
     *out = std::to_string(v);
     return true;
   };
@@ -169,12 +170,17 @@ Table ReadTable(const std::string& dir, const std::vector<std::string>& files) {
 
 /// The files import.sh names after --nodes= / --relationships=, as the shell expands them (run
 /// with a stand-in neo4j-admin that prints its arguments).
-std::map<std::string, std::string> ImportArgs(const std::string& dir, std::vector<std::string>* argv) {
+std::map<std::string, std::string> ImportArgs(const std::string& dir,
+                                              std::vector<std::string>* argv) {
   std::string fake = dir + "/../fake-neo4j-admin";
   WriteFile(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
   chmod(fake.c_str(), 0755);
   std::string out;
-  EXPECT_EQ(RunCommand("NEO4J_ADMIN='" + fake + "' sh '" + dir + "/import.sh' mydb --overwrite-destination=true", &out), 0) << out;
+  EXPECT_EQ(RunCommand("NEO4J_ADMIN='" + fake + "' sh '" + dir +
+                           "/import.sh' mydb --overwrite-destination=true",
+                       &out),
+            0)
+      << out;
   std::map<std::string, std::string> args;
   size_t start = 0;
   while (start < out.size()) {
@@ -205,8 +211,10 @@ std::vector<std::string> SplitFiles(const std::string& list, const std::string& 
 std::string CsvExpected(const FileGraph& g, const Prop& p) {
   auto fix = [](std::string_view s) { return Sanitized(s, /*keep_surrogates=*/false); };
   switch (p.type) {
-    case PropType::kString: return fix(p.text);
-    case PropType::kInt: return std::to_string(p.integer);
+    case PropType::kString:
+      return fix(p.text);
+    case PropType::kInt:
+      return std::to_string(p.integer);
     case PropType::kStringList: {
       std::string s = "[";
       for (uint32_t i = 0; i < p.list_count; ++i) {
@@ -375,7 +383,7 @@ TEST(Csv, ExactHeaders) {
             ":START_ID(ASTNode),:END_ID(ASTNode),:TYPE,id,field,index:int,kind,type,name\n");
   // No data: headers only, and import.sh names just them.
   EXPECT_EQ(ListDir(root + "/csv"), (std::vector<std::string>{"import.sh", "nodes-header.csv",
-                                                               "relationships-header.csv"}));
+                                                              "relationships-header.csv"}));
   std::string out;
   EXPECT_EQ(RunCommand("sh -n '" + root + "/csv/import.sh'", &out), 0) << out;
 }

@@ -135,7 +135,8 @@ class LitParser {
           }
           ++pos_;
         } else {
-          while (pos_ < t_.size() && (isalnum(static_cast<unsigned char>(t_[pos_])) || t_[pos_] == '_')) {
+          while (pos_ < t_.size() &&
+                 (isalnum(static_cast<unsigned char>(t_[pos_])) || t_[pos_] == '_')) {
             key.push_back(t_[pos_++]);
           }
         }
@@ -203,23 +204,41 @@ class LitParser {
       }
       char e = t_[pos_++];
       switch (e) {
-        case '\\': s->push_back('\\'); break;
-        case '\'': s->push_back('\''); break;
-        case '"': s->push_back('"'); break;
-        case 'b': s->push_back('\b'); break;
-        case 'f': s->push_back('\f'); break;
-        case 'n': s->push_back('\n'); break;
-        case 'r': s->push_back('\r'); break;
-        case 't': s->push_back('\t'); break;
+        case '\\':
+          s->push_back('\\');
+          break;
+        case '\'':
+          s->push_back('\'');
+          break;
+        case '"':
+          s->push_back('"');
+          break;
+        case 'b':
+          s->push_back('\b');
+          break;
+        case 'f':
+          s->push_back('\f');
+          break;
+        case 'n':
+          s->push_back('\n');
+          break;
+        case 'r':
+          s->push_back('\r');
+          break;
+        case 't':
+          s->push_back('\t');
+          break;
         case 'u':
         case 'U': {
           int digits = e == 'u' ? 4 : 8;
-          uint32_t v = static_cast<uint32_t>(std::stoul(std::string(t_.substr(pos_, digits)), nullptr, 16));
+          uint32_t v =
+              static_cast<uint32_t>(std::stoul(std::string(t_.substr(pos_, digits)), nullptr, 16));
           pos_ += digits;
           Utf8(s, v);
           break;
         }
-        default: return Fail("bad escape");
+        default:
+          return Fail("bad escape");
       }
     }
   }
@@ -231,8 +250,10 @@ class LitParser {
 std::string LitText(const FileGraph& g, const Prop& p) {
   auto fix = [](std::string_view s) { return Sanitized(s, /*keep_surrogates=*/true); };
   switch (p.type) {
-    case PropType::kString: return "s:" + fix(p.text);
-    case PropType::kInt: return "i:" + std::to_string(p.integer);
+    case PropType::kString:
+      return "s:" + fix(p.text);
+    case PropType::kInt:
+      return "i:" + std::to_string(p.integer);
     case PropType::kStringList: {
       std::string s = "l:";
       for (uint32_t i = 0; i < p.list_count; ++i) s += fix(g.list_items[p.list_begin + i]) + "|";
@@ -244,14 +265,17 @@ std::string LitText(const FileGraph& g, const Prop& p) {
 
 std::string LitText(const Lit& l) {
   switch (l.kind) {
-    case Lit::kString: return "s:" + l.text;
-    case Lit::kInt: return "i:" + std::to_string(l.integer);
+    case Lit::kString:
+      return "s:" + l.text;
+    case Lit::kInt:
+      return "i:" + std::to_string(l.integer);
     case Lit::kList: {
       std::string s = "l:";
       for (const Lit& i : l.items) s += i.text + "|";
       return s;
     }
-    case Lit::kMap: return "map";
+    case Lit::kMap:
+      return "map";
   }
   return "";
 }

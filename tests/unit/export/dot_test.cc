@@ -31,7 +31,7 @@ TEST(Dot, LabelsAndStyles) {
   EXPECT_NE(dot.find("[label=\"ExternalModule os\", shape=component"), std::string::npos);
   EXPECT_NE(dot.find("[label=\"body[0]\"]"), std::string::npos);
   EXPECT_NE(dot.find("[label=\"module\"]"), std::string::npos);
-  EXPECT_EQ(Count(dot, "[color=blue, fontcolor=blue, label=\""), 3u);  // NEXT
+  EXPECT_EQ(Count(dot, "[color=blue, fontcolor=blue, label=\""), 3u);    // NEXT
   EXPECT_EQ(Count(dot, "[style=dashed, color=red, fontcolor=red"), 2u);  // DEPENDS_ON
   EXPECT_NE(dot.find("label=\"import os\"]"), std::string::npos);
 }

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <string>
@@ -27,8 +27,8 @@ using graph::Prop;
 using graph::PropType;
 
 constexpr size_t kNodesPerFile = 1000;
-constexpr const char* kTypes[] = {"Name", "Call", "Attribute", "Constant", "Assign", "Expr",
-                                  "FunctionDef", "arg", "Return", "If"};
+constexpr const char* kTypes[] = {"Name", "Call",        "Attribute", "Constant", "Assign",
+                                  "Expr", "FunctionDef", "arg",       "Return",   "If"};
 
 void Str(FileGraph* g, uint8_t key, std::string_view text) {
   Prop p{};
@@ -97,11 +97,11 @@ int main(int argc, char** argv) {
     dup2(null, STDOUT_FILENO);
     close(null);
   }
-  std::fprintf(stderr, "%zu files, %zu nodes, %zu records -> %s\n", files,
-               files * kNodesPerFile, files * records_per_file, dir.c_str());
-  for (exporters::Format f : {exporters::Format::kJsonl, exporters::Format::kCsv,
-                              exporters::Format::kCypher, exporters::Format::kGraphml,
-                              exporters::Format::kDot, exporters::Format::kJson}) {
+  std::fprintf(stderr, "%zu files, %zu nodes, %zu records -> %s\n", files, files * kNodesPerFile,
+               files * records_per_file, dir.c_str());
+  for (exporters::Format f :
+       {exporters::Format::kJsonl, exporters::Format::kCsv, exporters::Format::kCypher,
+        exporters::Format::kGraphml, exporters::Format::kDot, exporters::Format::kJson}) {
     if (dir == "-" && f == exporters::Format::kCsv) continue;
     std::string out = dir == "-" ? "-" : dir + "/export_perf." + exporters::FormatName(f);
     exporters::ExportOptions options;

@@ -2,11 +2,10 @@
 // directories, running a command, and reading files back.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -75,8 +74,7 @@ class GraphMaker {
     auto begin = static_cast<uint32_t>(g_.props.size());
     for (auto& [key, value] : props) AddProp(static_cast<uint8_t>(key), value);
     std::string_view type = node_type.empty() ? std::string_view() : g_.Own(std::string(node_type));
-    g_.nodes.push_back(
-        {id, label, type, begin, static_cast<uint32_t>(g_.props.size() - begin)});
+    g_.nodes.push_back({id, label, type, begin, static_cast<uint32_t>(g_.props.size() - begin)});
     return id;
   }
   void Edge(EdgeType type, Id start, Id end, std::map<EdgeProp, Value> props) {
@@ -166,7 +164,8 @@ inline FileGraph SampleFile(const std::string& source_id, const std::string& hos
                  pos(2, 11, 2, 16, {{NodeProp::value, Str("Add")}, {NodeProp::op, Str("Add")}}));
   Id name = ast("Name", "body.0.body.0.value.left",
                 pos(2, 11, 2, 12, {{NodeProp::value, Str("x")}, {NodeProp::ctx, Str("Load")}}));
-  Id one = ast("Constant", "body.0.body.0.value.right", pos(2, 15, 2, 16, {{NodeProp::value, Str("1")}}));
+  Id one = ast("Constant", "body.0.body.0.value.right",
+               pos(2, 15, 2, 16, {{NodeProp::value, Str("1")}}));
   Id glob = ast("Global", "body.1", pos(3, 0, 3, 12, {{NodeProp::names, List({"a", "b_2"})}}));
   Id hostile_node =
       ast("Constant", "body.2.value", pos(3, 0, 3, 9, {{NodeProp::value, Str(hostile)}}));
@@ -253,7 +252,9 @@ inline std::string FindPython(const std::string& module) {
       "for p in $(type -ap python3 python3.13 2>/dev/null) "
       "${PYENV_ROOT:+$PYENV_ROOT/versions/*/bin/python3}; do "
       "  case \"$p\" in */shims/*) continue;; esac; "
-      "  [ -x \"$p\" ] && \"$p\" -c 'import " + module + "' >/dev/null 2>&1 && "
+      "  [ -x \"$p\" ] && \"$p\" -c 'import " +
+      module +
+      "' >/dev/null 2>&1 && "
       "{ echo \"$p\"; exit 0; }; "
       "done; exit 1";
   std::string quoted;

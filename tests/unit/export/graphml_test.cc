@@ -54,8 +54,9 @@ TEST(Graphml, WellFormedAndValidAgainstTheSubsetSchema) {
 
   // Integer keys hold integers.
   std::string text = ReadFile(path);
-  std::regex int_data("<data key=\"n_(lineno|col_offset|end_lineno|end_col_offset|size|lines)\">"
-                      "([^<]*)</data>");
+  std::regex int_data(
+      "<data key=\"n_(lineno|col_offset|end_lineno|end_col_offset|size|lines)\">"
+      "([^<]*)</data>");
   size_t checked = 0;
   for (auto it = std::sregex_iterator(text.begin(), text.end(), int_data);
        it != std::sregex_iterator(); ++it) {

@@ -33,8 +33,8 @@ TEST(Json, UpstreamDocumentForOneFile) {
   ASSERT_EQ(doc.kind, Json::kObject);
   std::vector<std::string> keys;
   for (const auto& m : doc.members) keys.push_back(m.first);
-  EXPECT_EQ(keys, (std::vector<std::string>{"edges", "metadata", "nodes", "source_info",
-                                             "version"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"edges", "metadata", "nodes", "source_info", "version"}));
   EXPECT_EQ(doc.Get("version")->text, "1.0.0");
   EXPECT_EQ(text.find("created_at"), std::string::npos);
   EXPECT_EQ(text.find("export_id"), std::string::npos);
@@ -47,8 +47,8 @@ TEST(Json, UpstreamDocumentForOneFile) {
     const Json& n = nodes->items[i];
     const NodeRecord& r = g.nodes[i + 1];
     EXPECT_EQ(n.Get("id")->text, r.id.Hex());
-    for (const char* k : {"ast_node_info", "label", "metadata", "properties", "source_location",
-                          "type"}) {
+    for (const char* k :
+         {"ast_node_info", "label", "metadata", "properties", "source_location", "type"}) {
       EXPECT_NE(n.Get(k), nullptr) << k;
     }
     EXPECT_EQ(n.Get("metadata")->members.size(), 0u);
@@ -119,7 +119,8 @@ TEST(Json, SeveralFilesMakeAnArrayAndNoneAnEmptyOne) {
 
 TEST(Json, LoneSurrogatesStayValidJson) {
   std::string dir = MakeTempDir();
-  ASSERT_TRUE(Export(Format::kJson, dir + "/g.json", SampleFile("a.py", "x\xED\xB2\x80y\xFF")).ok());
+  ASSERT_TRUE(
+      Export(Format::kJson, dir + "/g.json", SampleFile("a.py", "x\xED\xB2\x80y\xFF")).ok());
   std::string text = ReadFile(dir + "/g.json");
   EXPECT_NE(text.find("\"x\\udc80y\\ufffd\""), std::string::npos);
   Json doc;

@@ -23,8 +23,12 @@ std::set<std::string> ExpectedProps(const FileGraph& g, std::span<const Prop> pr
     std::string name = node ? ast2graph::graph::NodePropName(static_cast<NodeProp>(p.key))
                             : ast2graph::graph::EdgePropName(static_cast<EdgeProp>(p.key));
     switch (p.type) {
-      case PropType::kString: out.insert(name + "=" + fix(p.text)); break;
-      case PropType::kInt: out.insert(name + "=" + std::to_string(p.integer)); break;
+      case PropType::kString:
+        out.insert(name + "=" + fix(p.text));
+        break;
+      case PropType::kInt:
+        out.insert(name + "=" + std::to_string(p.integer));
+        break;
       case PropType::kStringList: {
         std::string v = "[";
         for (uint32_t i = 0; i < p.list_count; ++i) {
@@ -44,15 +48,21 @@ std::set<std::string> JsonProps(const Json& props) {
   for (const auto& [k, v] : props.members) {
     if (k == "id") continue;
     switch (v.kind) {
-      case Json::kString: out.insert(k + "=" + v.text); break;
-      case Json::kInt: out.insert(k + "=" + std::to_string(v.integer)); break;
+      case Json::kString:
+        out.insert(k + "=" + v.text);
+        break;
+      case Json::kInt:
+        out.insert(k + "=" + std::to_string(v.integer));
+        break;
       case Json::kArray: {
         std::string s = "[";
         for (size_t i = 0; i < v.items.size(); ++i) s += (i ? "|" : "") + v.items[i].text;
         out.insert(k + "=" + s + "]");
         break;
       }
-      default: out.insert(k + "=?"); break;
+      default:
+        out.insert(k + "=?");
+        break;
     }
   }
   return out;
@@ -173,11 +183,11 @@ TEST(Jsonl, ExactLineLayout) {
             "{\"type\":\"node\",\"id\":\"" + two +
                 "\",\"labels\":[\"ASTNode\",\"Module\"],\"properties\":{\"id\":\"" + two +
                 "\",\"node_type\":\"Module\",\"source_id\":\"a.py\"}}\n"
-                "{\"type\":\"node\",\"id\":\"" + one +
-                "\",\"labels\":[\"SourceFile\"],\"properties\":{\"id\":\"" + one +
+                "{\"type\":\"node\",\"id\":\"" +
+                one + "\",\"labels\":[\"SourceFile\"],\"properties\":{\"id\":\"" + one +
                 "\",\"lines\":0}}\n"
-                "{\"type\":\"relationship\",\"id\":\"" + three +
-                "\",\"label\":\"CHILD\",\"start\":{\"id\":\"" + one +
+                "{\"type\":\"relationship\",\"id\":\"" +
+                three + "\",\"label\":\"CHILD\",\"start\":{\"id\":\"" + one +
                 "\",\"labels\":[\"SourceFile\"]},\"end\":{\"id\":\"" + two +
                 "\",\"labels\":[\"ASTNode\"]},\"properties\":{\"id\":\"" + three +
                 "\",\"field\":\"module\"}}\n");

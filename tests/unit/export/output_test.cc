@@ -3,12 +3,11 @@
 #include "export/output.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "export_test_util.h"
 
@@ -22,7 +21,7 @@ using ast2graph::exporters::MakeExporter;
 using ast2graph::exporters::OutputDir;
 using ast2graph::exporters::OutputFile;
 
-constexpr Format kAllFormats[] = {Format::kJsonl, Format::kCsv,  Format::kCypher,
+constexpr Format kAllFormats[] = {Format::kJsonl,   Format::kCsv, Format::kCypher,
                                   Format::kGraphml, Format::kDot, Format::kJson};
 
 TEST(OutputFile, AppearsOnlyOnCommit) {
@@ -34,7 +33,7 @@ TEST(OutputFile, AppearsOnlyOnCommit) {
     ASSERT_TRUE(f.Open(path).ok());
     f.buf() = "new";
     f.Flush();
-    EXPECT_EQ(ReadFile(path), "old");  // still the old one
+    EXPECT_EQ(ReadFile(path), "old");    // still the old one
     EXPECT_EQ(ListDir(dir).size(), 2u);  // and the temporary
     ASSERT_TRUE(f.Commit().ok());
   }
@@ -150,9 +149,9 @@ TEST(OutputFile, EveryFormatReplacesAnExistingOutputOnSuccess) {
     }
     ASSERT_TRUE(Export(format, out, SampleFile("a.py")).ok());
     if (format == Format::kCsv) {
-      EXPECT_EQ(ListDir(out), (std::vector<std::string>{
-                                  "import.sh", "nodes-00001.csv", "nodes-header.csv",
-                                  "relationships-00001.csv", "relationships-header.csv"}));
+      EXPECT_EQ(ListDir(out),
+                (std::vector<std::string>{"import.sh", "nodes-00001.csv", "nodes-header.csv",
+                                          "relationships-00001.csv", "relationships-header.csv"}));
     } else {
       EXPECT_NE(ReadFile(out), "old");
     }
