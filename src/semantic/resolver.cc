@@ -1,13 +1,11 @@
 #include "semantic/resolver.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace ast2graph::semantic {
 
 namespace {
 
-constexpr size_t kBlockBytes = 256 * 1024;
 constexpr uint32_t kNameBits = 30;
 constexpr uint32_t kNameMask = (1u << kNameBits) - 1;
 /// Re-export chains longer than this are not followed (real ones are a few steps).
@@ -49,27 +47,49 @@ uint8_t ExportFlags(const ModuleExport& e) {
 Resolver::Resolver() = default;
 Resolver::~Resolver() = default;
 
+namespace {
+uint64_t HashStr(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h ^ (h >> 31);
+}
+}  // namespace
+
 uint32_t Resolver::Find(std::string_view s) const {
-  auto it = index_.find(s);
-  return it == index_.end() ? kNoString : it->second;
+  if (index_.empty()) return kNoString;
+  size_t mask = index_.size() - 1;
+  for (size_t i = HashStr(s) & mask;; i = (i + 1) & mask) {
+    uint32_t slot = index_[i];
+    if (slot == 0) return kNoString;
+    if (Str(slot - 1) == s) return slot - 1;
+  }
+}
+
+void Resolver::Grow() {
+  std::vector<uint32_t> old = std::move(index_);
+  index_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+  size_t mask = index_.size() - 1;
+  for (uint32_t slot : old) {
+    if (slot == 0) continue;
+    size_t i = HashStr(Str(slot - 1)) & mask;
+    while (index_[i] != 0) i = (i + 1) & mask;
+    index_[i] = slot;
+  }
 }
 
 uint32_t Resolver::Intern(std::string_view s) {
-  auto it = index_.find(s);
-  if (it != index_.end()) return it->second;
-  char* at;
-  if (blocks_.empty() || block_used_ + s.size() > kBlockBytes) {
-    size_t size = std::max(kBlockBytes, s.size());
-    blocks_.emplace_back(new char[size]);
-    block_used_ = 0;
+  if ((offsets_.size() + 1) * 2 > index_.size()) Grow();
+  size_t mask = index_.size() - 1;
+  size_t i = HashStr(s) & mask;
+  for (;; i = (i + 1) & mask) {
+    uint32_t slot = index_[i];
+    if (slot == 0) break;
+    if (Str(slot - 1) == s) return slot - 1;
   }
-  at = blocks_.back().get() + block_used_;
-  if (!s.empty()) std::memcpy(at, s.data(), s.size());
-  block_used_ += s.size();
-  std::string_view stored(at, s.size());
-  auto id = static_cast<uint32_t>(strings_.size());
-  strings_.push_back(stored);
-  index_.emplace(stored, id);
+  auto id = static_cast<uint32_t>(offsets_.size() - 1);
+  chars_.append(s);
+  offsets_.push_back(static_cast<uint32_t>(chars_.size()));
+  index_[i] = id + 1;
   return id;
 }
 
@@ -77,35 +97,46 @@ void Resolver::AddModule(std::string_view module, const graph::Id& module_node,
                          std::span<const ExportRow> exports) {
   ModuleRec rec{};
   rec.name = Intern(module);
-  rec.first_row = static_cast<uint32_t>(rows_.size());
-  rec.row_count = static_cast<uint32_t>(exports.size());
+  rec.first_def = static_cast<uint32_t>(defs_.size());
+  rec.first_re = static_cast<uint32_t>(res_.size());
   PutId(module_node, rec.id);
   for (const ExportRow& e : exports) {
-    Row row{};
-    row.name = (Intern(e.name) & kNameMask) | (uint32_t{e.flags} << kNameBits);
-    row.from_module = e.from_module.empty() ? kNoString : Intern(e.from_module);
-    row.from_name = row.from_module == kNoString ? kNoString : Intern(e.from_name);
-    PutId(e.node, row.id);
-    rows_.push_back(row);
+    uint32_t name = Intern(e.name);
+    if (e.from_module.empty()) {
+      DefRow row{};
+      row.name = (name & kNameMask) | (uint32_t{e.flags} << kNameBits);
+      PutId(e.node, row.id);
+      defs_.push_back(row);
+    } else {
+      uint32_t from_module = Intern(e.from_module);
+      res_.push_back({name, from_module, Intern(e.from_name)});
+    }
   }
+  rec.def_count = static_cast<uint32_t>(defs_.size()) - rec.first_def;
+  rec.re_count = static_cast<uint32_t>(res_.size()) - rec.first_re;
   modules_.push_back(rec);
   frozen_ = false;
 }
 
 void Resolver::Freeze() {
   for (const ModuleRec& m : modules_) {
-    std::stable_sort(rows_.begin() + m.first_row, rows_.begin() + m.first_row + m.row_count,
-                     [](const Row& a, const Row& b) {
+    std::stable_sort(defs_.begin() + m.first_def, defs_.begin() + m.first_def + m.def_count,
+                     [](const DefRow& a, const DefRow& b) {
                        return (a.name & kNameMask) < (b.name & kNameMask);
                      });
+    std::stable_sort(res_.begin() + m.first_re, res_.begin() + m.first_re + m.re_count,
+                     [](const ReRow& a, const ReRow& b) { return a.name < b.name; });
   }
-  module_of_string_.assign(strings_.size(), kNoModule);
+  module_of_string_.assign(offsets_.size() - 1, kNoModule);
   for (size_t i = 0; i < modules_.size(); ++i) {
     uint32_t& slot = module_of_string_[modules_[i].name];
     if (slot == kNoModule) slot = static_cast<uint32_t>(i);  // the first file of a name wins
   }
-  rows_.shrink_to_fit();
+  defs_.shrink_to_fit();
+  res_.shrink_to_fit();
   modules_.shrink_to_fit();
+  chars_.shrink_to_fit();
+  offsets_.shrink_to_fit();
   frozen_ = true;
 }
 
@@ -156,22 +187,26 @@ void Resolver::Resolve(DependsType type, std::string_view module, std::string_vi
     std::vector<Pending> next;
     bool found = false;
     uint32_t nid = Find(first);
-    auto begin = rows_.begin() + rec.first_row;
-    auto end = begin + rec.row_count;
+    auto defs_begin = defs_.begin() + rec.first_def;
+    auto defs_end = defs_begin + rec.def_count;
+    auto res_begin = res_.begin() + rec.first_re;
+    auto res_end = res_begin + rec.re_count;
     if (nid != kNoString) {
-      auto lo = std::lower_bound(begin, end, nid, [](const Row& r, uint32_t id) {
+      auto lo = std::lower_bound(defs_begin, defs_end, nid, [](const DefRow& r, uint32_t id) {
         return (r.name & kNameMask) < id;
       });
-      for (auto it = lo; it != end && (it->name & kNameMask) == nid; ++it) {
+      for (auto it = lo; it != defs_end && (it->name & kNameMask) == nid; ++it) {
         found = true;
+        if (p.parts.size() != 1) continue;  // an attribute of a definition: not followed
         uint8_t flags = static_cast<uint8_t>(it->name >> kNameBits);
-        if (it->from_module == kNoString) {
-          if (p.parts.size() != 1) continue;  // an attribute of a definition: not followed
-          if (type == DependsType::kCall && (flags & kExportCallable) == 0) continue;
-          if (type == DependsType::kInherit && (flags & kExportClass) == 0) continue;
-          out->push_back({Resolution::kNode, GetId(it->id), {}});
-          continue;
-        }
+        if (type == DependsType::kCall && (flags & kExportCallable) == 0) continue;
+        if (type == DependsType::kInherit && (flags & kExportClass) == 0) continue;
+        out->push_back({Resolution::kNode, GetId(it->id), {}});
+      }
+      auto rlo = std::lower_bound(res_begin, res_end, nid,
+                                  [](const ReRow& r, uint32_t id) { return r.name < id; });
+      for (auto it = rlo; it != res_end && it->name == nid; ++it) {
+        found = true;
         Pending q{Str(it->from_module), {}, p.depth + 1};
         std::string_view from_name = Str(it->from_name);
         if (!from_name.empty()) q.parts = SplitDots(from_name);
@@ -183,11 +218,10 @@ void Resolver::Resolve(DependsType type, std::string_view module, std::string_vi
       // `from m import *` rows: the name may come from there.
       uint32_t star = Find("*");
       if (star != kNoString) {
-        auto lo = std::lower_bound(begin, end, star, [](const Row& r, uint32_t id) {
-          return (r.name & kNameMask) < id;
-        });
-        for (auto it = lo; it != end && (it->name & kNameMask) == star; ++it) {
-          if (it->from_module != kNoString) next.push_back({Str(it->from_module), p.parts, p.depth + 1});
+        auto lo = std::lower_bound(res_begin, res_end, star,
+                                   [](const ReRow& r, uint32_t id) { return r.name < id; });
+        for (auto it = lo; it != res_end && it->name == star; ++it) {
+          next.push_back({Str(it->from_module), p.parts, p.depth + 1});
         }
       }
     }
@@ -219,15 +253,10 @@ void Resolver::Resolve(DependsType type, std::string_view module, std::string_vi
 }
 
 size_t Resolver::MemoryBytes() const {
-  size_t bytes = blocks_.size() * kBlockBytes;
-  bytes += strings_.capacity() * sizeof(std::string_view);
-  // unordered_map: a node per entry (key, value, next pointer, cached hash) and the buckets.
-  bytes += index_.size() * (sizeof(std::string_view) + sizeof(uint32_t) + 2 * sizeof(void*)) +
-           index_.bucket_count() * sizeof(void*);
-  bytes += modules_.capacity() * sizeof(ModuleRec);
-  bytes += rows_.capacity() * sizeof(Row);
-  bytes += module_of_string_.capacity() * sizeof(uint32_t);
-  return bytes;
+  return chars_.capacity() + offsets_.capacity() * sizeof(uint32_t) +
+         index_.capacity() * sizeof(uint32_t) + modules_.capacity() * sizeof(ModuleRec) +
+         defs_.capacity() * sizeof(DefRow) + res_.capacity() * sizeof(ReRow) +
+         module_of_string_.capacity() * sizeof(uint32_t);
 }
 
 }  // namespace ast2graph::semantic
