@@ -46,7 +46,9 @@ struct DependsEdge {
 
 /// A dependency on another module, resolved after every file is known: `module` is an absolute
 /// dotted name (relative imports already resolved), `name` a top-level name in it ("" for the
-/// module itself).
+/// module itself), or a dotted path from it when a call or base goes through attributes
+/// (`import pkg` then `pkg.sub.f()` gives module "pkg", name "sub.f"). Resolve these with
+/// semantic::Resolver (src/semantic/resolver.h).
 struct ExternalRef {
   const ast::Node* from;
   DependsType type;
@@ -55,7 +57,10 @@ struct ExternalRef {
 };
 
 /// One top-level name a module defines (FunctionDef, ClassDef, assignment, import alias, ...),
-/// or re-exports from another module (`from .x import y` in a package's __init__.py).
+/// or re-exports from another module (`from .x import y` in a package's __init__.py). These are
+/// the module-level definitions that reach the end of the module (and those made by `global` in
+/// its functions); a name may have several. `from m import *` is the row name "*",
+/// from_module m, from_name "*"; `import a.b` re-exports module "a" as "a" (from_name "").
 struct ModuleExport {
   std::string name;
   const ast::Node* node;      ///< the defining node in this module
