@@ -13,6 +13,9 @@ bin=$1
 case_path=$2
 invariants=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
+# The command runs in the case's folder: make relative program paths absolute first.
+case $bin in /*) ;; */*) bin=$(pwd)/$bin ;; esac
+case $invariants in /*|"") ;; */*) invariants=$(pwd)/$invariants ;; esac
 kind=$(dirname "$case_path")
 name=$(basename "$case_path")
 cd "$here/$kind" || exit 2
@@ -65,7 +68,8 @@ case $kind in
       fi
       "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err"
       rc=$?
-      if [ $rc -ne 0 ] && [ "$update" != 1 ]; then
+      if [ $rc -ne 0 ]; then
+        [ "$update" = 1 ] && echo "not updated: $kind/$snap"
         echo "FAIL $kind/$name: \`ast2graph ${args[*]}\` exited $rc; stderr:"
         head -c 2000 "$tmp/err"
         status=1
@@ -76,7 +80,8 @@ case $kind in
     if [ -n "$invariants" ]; then
       "$invariants" "$name" || status=1
     else
-      echo "FAIL $kind/$name: invariants not checked: ast2graph::Parse is not defined yet"
+      echo "FAIL $kind/$name: invariants not checked: no corpus_invariants (it is built once" \
+        "src/parse defines ast2graph::Parse)"
       status=1
     fi
     ;;
