@@ -7,6 +7,7 @@
 // All nodes (SourceFile, ASTNode, ExternalModule) share one ID space, named ASTNode, so every
 // relationship finds its endpoints whatever their label. Strings are always quoted; an absent
 // property is an empty unquoted field (no property); `:LABEL` holds "ASTNode;Name".
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -31,6 +32,16 @@ constexpr size_t kNodeProps = static_cast<size_t>(NodeProp::kCount);
 constexpr size_t kEdgeProps = static_cast<size_t>(EdgeProp::kCount);
 /// neo4j-admin's default array delimiter, which import.sh also passes explicitly.
 constexpr char kArrayDelimiter = ';';
+/// The fewest records a part holds (a smaller ExportOptions::batch_size is raised to it). The
+/// pipeline's batch sizes suit Bolt transactions (thousands of rows); parts that small would only
+/// multiply files, and import.sh names every part in one argument, which Linux caps at 128 KiB
+/// (MAX_ARG_STRLEN): at a million records (about 100 MB) a part, that argument stays under the
+/// cap up to more than a billion records of each kind.
+constexpr size_t kMinRecordsPerPart = 1'000'000;
+
+size_t RecordsPerPart(size_t batch_size) {
+  return batch_size == 0 ? 0 : std::max(batch_size, kMinRecordsPerPart);
+}
 
 std::string ColumnHeader(const char* name, graph::PropType type) {
   std::string h = name;
@@ -116,8 +127,8 @@ class PartWriter {
 class CsvSink : public Sink {
  public:
   explicit CsvSink(const ExportOptions& options)
-      : nodes_(&dir_, "nodes", options.batch_size),
-        relationships_(&dir_, "relationships", options.batch_size) {}
+      : nodes_(&dir_, "nodes", RecordsPerPart(options.batch_size)),
+        relationships_(&dir_, "relationships", RecordsPerPart(options.batch_size)) {}
 
   Status Open(const std::string& path) {
     if (Status s = dir_.Open(path); !s.ok()) return s;
