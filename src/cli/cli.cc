@@ -25,17 +25,15 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
 
-  AddPendingCommand(app, "parse", "Write the graph of PATHs to files",
-                    "ast2graph parse PATH... [-o OUT] [--format jsonl|csv|cypher|graphml|dot|json]",
-                    5, &exit_code);
+  AddParseCommand(app, &exit_code);
   AddPendingCommand(app, "load", "Load the graph of PATHs into Neo4j over Bolt",
                     "ast2graph load PATH... --uri bolt://HOST:7687 [--database DB]", 7, &exit_code);
   AddPendingCommand(app, "link", "Resolve cross-file edges inside the database",
                     "ast2graph link --uri URI [--database DB] [--user U]", 7, &exit_code);
-  AddPendingCommand(app, "stats", "Count files, nodes and edges of PATHs",
-                    "ast2graph stats PATH... [--json] [--parse-only]", 4, &exit_code);
+  AddStatsCommand(app, &exit_code);
   AddDumpAstCommand(app, &exit_code);
   AddDumpScopesCommand(app, &exit_code);
+  AddDumpFlowCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -7,11 +7,19 @@
 namespace ast2graph::cli {
 
 
+/// `parse`: the graph of a code base, written to files (cmd_parse.cc).
+void AddParseCommand(CLI::App& app, int* exit_code);
+/// `stats`: counts and timings without writing a graph (cmd_stats.cc).
+void AddStatsCommand(CLI::App& app, int* exit_code);
+
 /// `dump-ast FILE [--indent N]`: CPython's ast.dump of FILE (cmd_dump_ast.cc).
 void AddDumpAstCommand(CLI::App& app, int* exit_code);
 
 /// `dump-scopes FILE`: CPython 3.13's symtable of FILE (cmd_dump_scopes.cc).
 void AddDumpScopesCommand(CLI::App& app, int* exit_code);
+
+/// `dump-flow FILE`: NEXT and DEPENDS_ON of FILE, readable (cmd_dump_flow.cc).
+void AddDumpFlowCommand(CLI::App& app, int* exit_code);
 
 /// A command whose issue has not landed yet: it says so and exits 2, pretending nothing.
 void AddPendingCommand(CLI::App& app, const char* name, const char* description,

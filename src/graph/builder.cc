@@ -73,11 +73,11 @@ class Builder {
   struct Frame {
     const ast::Node* node;
     Id parent;
-    uint32_t path_begin;
-    uint32_t path_len;
+    uint32_t parent_len;  // length of the parent's field path; kRootParent for the Module
     const char* field;
     int64_t index;  // -1 when the field is not a list
   };
+  static constexpr uint32_t kRootParent = UINT32_MAX;
 
   void AddSourceFile();
   void AddTree(const semantic::FileSemantics* semantics);
@@ -97,6 +97,7 @@ class Builder {
   FileGraph& g_;
   PropSet props_;
   Id file_id_;
+  std::string_view source_id_;
   std::unordered_map<const ast::Node*, Id> ids_;
   bool want_ids_ = false;
 };
@@ -113,16 +114,18 @@ void Builder::Run(const semantic::FileSemantics* semantics) {
 
 void Builder::AddSourceFile() {
   file_id_ = SourceFileId(info_.source_id);
-  props_.Str(NodeProp::source_id, info_.source_id);
-  props_.Str(NodeProp::path, info_.path);
-  props_.Str(NodeProp::module, info_.module);
+  // The graph owns copies of the texts its properties view; SourceInfo may die first.
+  source_id_ = g_.Own(info_.source_id);
+  props_.Str(NodeProp::source_id, source_id_);
+  props_.Str(NodeProp::path, g_.Own(info_.path));
+  props_.Str(NodeProp::module, g_.Own(info_.module));
   props_.Str(NodeProp::content_hash, g_.Own(info_.content_hash.Hex()));
   props_.Int(NodeProp::size, static_cast<int64_t>(info_.size));
   props_.Int(NodeProp::lines, info_.lines);
   props_.Str(NodeProp::status, ErrorCodeStatus(info_.status));
   if (info_.status != ErrorCode::kOk) {
     props_.Str(NodeProp::error_code, ErrorCodeString(info_.status));
-    props_.Str(NodeProp::error, info_.error);
+    props_.Str(NodeProp::error, g_.Own(info_.error));
   }
   auto begin = static_cast<uint32_t>(g_.props.size());
   uint32_t count = props_.Flush(&g_.props);
@@ -155,48 +158,52 @@ Prop EdgeInt(EdgeProp key, int64_t v) {
 void Builder::AddTree(const semantic::FileSemantics* semantics) {
   want_ids_ = semantics != nullptr;
   if (want_ids_) ids_.reserve(module_->node_count() + 1);
-  std::string paths;  // every frame's field path, back to back
+  // Pre-order walk with an explicit stack (trees can be thousands of levels deep). `path` is the
+  // field path of the node last visited; a frame's parent path is always a prefix of it, so each
+  // node costs only its own path suffix.
+  std::string path;
   std::vector<Frame> stack;
-  stack.push_back({module_->root(), file_id_, 0, 0, "module", -1});
+  stack.push_back({module_->root(), file_id_, kRootParent, "module", -1});
   char index_text[24];
   while (!stack.empty()) {
     Frame f = stack.back();
     stack.pop_back();
-    std::string_view path(paths.data() + f.path_begin, f.path_len);
-    Id id = NodeId(info_.source_id, path);
+    int index_len = 0;
+    if (f.parent_len != kRootParent) {
+      path.resize(f.parent_len);
+      if (!path.empty()) path.push_back('.');
+      path.append(f.field);
+      if (f.index >= 0) {
+        index_len = std::snprintf(index_text, sizeof index_text, "%lld",
+                                  static_cast<long long>(f.index));
+        path.push_back('.');
+        path.append(index_text, index_len);
+      }
+    } else {
+      path.clear();
+    }
+    Id id = NodeId(source_id_, path);
     if (want_ids_) ids_.emplace(f.node, id);
     AddNode(f.node, id);
     if (f.index >= 0) {
-      int n = std::snprintf(index_text, sizeof index_text, "%lld", static_cast<long long>(f.index));
       AddEdge(EdgeType::kChild, f.parent, id,
               {EdgeStr(EdgeProp::field, f.field), EdgeInt(EdgeProp::index, f.index)},
-              {f.field, std::string_view(index_text, n)});
+              {f.field, std::string_view(index_text, index_len)});
     } else {
       AddEdge(EdgeType::kChild, f.parent, id, {EdgeStr(EdgeProp::field, f.field)}, {f.field});
     }
     // Children, pushed in reverse so they pop in field order (pre-order overall).
     const ast::Node* node = f.node;
-    uint32_t nfields = ast::FieldCount(node->kind);
-    for (uint32_t i = nfields; i-- > 0;) {
+    auto len = static_cast<uint32_t>(path.size());
+    for (uint32_t i = ast::FieldCount(node->kind); i-- > 0;) {
       const ast::FieldInfo& field = ast::Field(node->kind, i);
-      auto push = [&](const ast::Node* child, int64_t index) {
-        auto begin = static_cast<uint32_t>(paths.size());
-        paths.append(paths.data() + f.path_begin, f.path_len);
-        if (f.path_len > 0) paths.push_back('.');
-        paths.append(field.name);
-        if (index >= 0) {
-          paths.push_back('.');
-          paths.append(std::to_string(index));
-        }
-        stack.push_back({child, id, begin, static_cast<uint32_t>(paths.size() - begin),
-                         field.name, index});
-      };
       const ast::Slot& slot = node->fields[i];
       if (field.type == ast::FieldType::NODE || field.type == ast::FieldType::OPT_NODE) {
-        if (slot.node != nullptr) push(slot.node, -1);
+        if (slot.node != nullptr) stack.push_back({slot.node, id, len, field.name, -1});
       } else if (field.type == ast::FieldType::NODE_LIST) {
         for (uint32_t j = slot.list->size; j-- > 0;) {
-          if (slot.list->items[j].node != nullptr) push(slot.list->items[j].node, j);
+          const ast::Node* child = slot.list->items[j].node;
+          if (child != nullptr) stack.push_back({child, id, len, field.name, j});
         }
       }
     }
@@ -208,7 +215,7 @@ void Builder::AddTree(const semantic::FileSemantics* semantics) {
 void Builder::AddNode(const ast::Node* node, const Id& id) {
   const char* type = ast::KindName(node->kind);
   props_.Str(NodeProp::node_type, type);
-  props_.Str(NodeProp::source_id, info_.source_id);
+  props_.Str(NodeProp::source_id, source_id_);
   if (ast::HasPosition(node->kind)) {
     const ast::LineTable& lines = module_->lines();
     props_.Int(NodeProp::lineno, lines.Line(node->begin));

@@ -147,25 +147,30 @@ Result<Discovery> Discover(const std::vector<std::string>& paths, const Discover
   d.root = root_text;
 
   std::set<std::pair<uint64_t, uint64_t>> visited_dirs;  // (dev, ino): symlink loops
-  auto add_file = [&](const fs::path& file) {
+  // `shown` is the path as the user gave it (plus the part below a given directory), so that the
+  // SourceFile.path property does not depend on the machine's working directory.
+  auto add_file = [&](const fs::path& file, const std::string& shown) {
     fs::path rel = file.lexically_relative(root);
     std::string rel_text = Generic(rel);
     if (rel.empty() || rel_text.rfind("..", 0) == 0) rel_text = Generic(file.filename());
     if (Excluded(rel_text, options.excludes)) return;
     if (!InShard(rel_text, options.shard_index, options.shard_count)) return;
     SourceFile f;
-    f.path = Generic(file);
+    f.path = shown;
     f.source_id = rel_text;
     f.module = ModuleName(rel_text, &f.is_package);
     struct stat st {};
-    if (::stat(f.path.c_str(), &st) == 0) f.size = static_cast<uint64_t>(st.st_size);
+    if (::stat(file.c_str(), &st) == 0) f.size = static_cast<uint64_t>(st.st_size);
     d.files.push_back(std::move(f));
   };
 
-  for (const fs::path& in : inputs) {
+  for (size_t input = 0; input < inputs.size(); ++input) {
+    const fs::path& in = inputs[input];
+    std::string given = Generic(fs::path(paths[input]).lexically_normal());
+    while (given.size() > 1 && given.back() == '/') given.pop_back();
     std::error_code ec;
     if (!fs::is_directory(in, ec)) {
-      add_file(in);  // an explicit file is taken whatever its extension
+      add_file(in, given);  // an explicit file is taken whatever its extension
       continue;
     }
     std::vector<fs::path> stack{in};
@@ -197,7 +202,8 @@ Result<Discovery> Discover(const std::vector<std::string>& paths, const Discover
           if (Excluded(Generic(rel), options.excludes)) continue;
           stack.push_back(p);
         } else if (IsSource(p, options.include_stubs)) {
-          add_file(p);
+          std::string below = Generic(p.lexically_relative(in));
+          add_file(p, given == "." ? below : given + "/" + below);
         }
       }
     }
