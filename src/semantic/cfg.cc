@@ -674,19 +674,39 @@ class ScopeBuilder {
       if (reached[next_from_[i]] != 0) kept.push_back(out_->next[i]);
     }
     // Order by position: the scope node's entry first, then the source's start, the target's,
-    // the kind.
-    auto key = [this](const NextEdge& e) {
-      return std::make_tuple(e.from != scope_ || e.kind != NextKind::kEntry, e.from->begin,
-                             e.from->end, static_cast<int>(e.from->kind), e.to->begin, e.to->end,
-                             static_cast<int>(e.to->kind), static_cast<int>(e.kind));
+    // the kind. Keys are computed once (not through the node pointers at every comparison).
+    struct SortKey {
+      uint32_t not_entry;
+      uint64_t from;  // begin, end
+      uint64_t to;
+      uint32_t kinds;
+      uint32_t index;
     };
-    std::sort(kept.begin(), kept.end(),
-              [&](const NextEdge& a, const NextEdge& b) { return key(a) < key(b); });
-    kept.erase(std::unique(kept.begin(), kept.end(),
-                           [](const NextEdge& a, const NextEdge& b) {
-                             return a.from == b.from && a.to == b.to && a.kind == b.kind;
-                           }),
-               kept.end());
+    std::vector<SortKey> keys(kept.size());
+    for (size_t i = 0; i < kept.size(); ++i) {
+      const NextEdge& e = kept[i];
+      bool entry = e.from == scope_ && e.kind == NextKind::kEntry;
+      keys[i] = {entry ? 0u : 1u, (uint64_t{e.from->begin} << 32) | e.from->end,
+                 (uint64_t{e.to->begin} << 32) | e.to->end,
+                 (static_cast<uint32_t>(e.from->kind) << 20) | (static_cast<uint32_t>(e.to->kind) << 8) |
+                     static_cast<uint32_t>(e.kind),
+                 static_cast<uint32_t>(i)};
+    }
+    std::sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
+      return std::tie(a.not_entry, a.from, a.to, a.kinds, a.index) <
+             std::tie(b.not_entry, b.from, b.to, b.kinds, b.index);
+    });
+    std::vector<NextEdge> sorted;
+    sorted.reserve(kept.size());
+    for (const SortKey& k : keys) {
+      const NextEdge& e = kept[k.index];
+      if (!sorted.empty() && sorted.back().from == e.from && sorted.back().to == e.to &&
+          sorted.back().kind == e.kind) {
+        continue;
+      }
+      sorted.push_back(e);
+    }
+    kept = std::move(sorted);
     out_->next = std::move(kept);
 
     out_->live.resize(num_points);
