@@ -166,6 +166,9 @@ bool Lexer::Fail(std::string message, uint32_t anchor, uint32_t cur) {
 }
 
 bool Lexer::FailAt(std::string message, uint32_t anchor, uint32_t offset) {
+  // Every FailAt error is one CPython's tokenizer reports as a status code (E_DEDENT,
+  // E_TABSPACE, E_TOODEEP, E_LINECONT, E_EOF), except "leading zeros", which it raises.
+  error_->only_if_reached = message.compare(0, 13, "leading zeros") != 0;
   error_->message = std::move(message);
   error_->lineno = LineOf(std::string_view(s_, n_), anchor > n_ ? n_ : anchor);
   error_->offset = offset;
@@ -279,11 +282,11 @@ bool Lexer::Indentation(bool* blank) {
       // Located at the end of the line, newline included (tok->cur = tok->inp).
       uint32_t end = p_;
       while (end < n_ && s_[end] != '\n') ++end;
-      if (end < n_) ++end;
       uint32_t chars = 0;
       for (uint32_t i = line_start; i < end; ++i) {
         if ((Ch(i) & 0xC0) != 0x80) ++chars;
       }
+      chars += 1;  // the line's newline (CPython appends one to a last line without it)
       return FailAt("unindent does not match any outer indentation level", line_start, chars);
     }
     if (altcol != altindstack_[indent_]) return FailAt(kTab, line_start, 1);

@@ -52,6 +52,9 @@ struct TokenError {
   uint32_t bracket_line = 0;
   /// The error happened inside an f-string; CPython then keeps an earlier parser error.
   bool in_fstring = false;
+  /// CPython reports this error only when its parser reaches it (indentation, TabError, line
+  /// continuation, EOF errors are status codes, not exceptions, in its tokenizer).
+  bool only_if_reached = false;
 };
 
 /// Nesting limits, as CPython's tokenizer has them.

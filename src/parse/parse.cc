@@ -66,7 +66,7 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
   bool tok_ok = lex::Tokenize(utf8, &tokens, &terr);
   module.set_text(std::move(utf8));
   std::string_view text = module.text();
-  if (!tok_ok && !terr.unclosed_bracket && !terr.in_fstring) {
+  if (!tok_ok && !terr.unclosed_bracket && !terr.in_fstring && !terr.only_if_reached) {
     // A tokenizer error anywhere in the file wins over any parser error (CPython tokenizes the
     // rest of the file after a parser error and reports tokenizer errors first).
     module.set_error(FromTokenError(terr, text));
@@ -82,8 +82,10 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
   ParseError err = parser.error();
   if (!tok_ok) {
     size_t error_index = tokens.size() - 1;
-    bool reached = root != nullptr || parser.error_token() + 1 >= error_index;
-    uint32_t error_line = lex::LineOf(text, tokens[parser.error_token()].begin);
+    size_t furthest = parser.furthest_token();
+    if (furthest >= tokens.size()) furthest = tokens.size() - 1;
+    bool reached = root != nullptr || furthest + 1 >= error_index;
+    uint32_t error_line = lex::LineOf(text, tokens[furthest].begin);
     if (reached || (terr.unclosed_bracket && terr.bracket_line < error_line) ||
         err.message.empty()) {
       module.set_error(FromTokenError(terr, text));

@@ -213,6 +213,24 @@ Node* Parser::Expect(TokenKind k) {
   return Fail();
 }
 
+void Parser::ProbeExpression() {
+  // CPython's second pass parses on after a juxtaposed expression (invalid_expression) and so
+  // looks at later tokens; that decides whether an unclosed bracket error wins.
+  ParseError saved_error = error_;
+  bool saved_failed = failed_;
+  size_t saved_pos = pos_, saved_error_token = error_token_, saved_scratch = scratch_.size();
+  uint64_t saved_count = node_count_;
+  failed_ = false;
+  ParseExpression();
+  if (pos_ > max_peek_) max_peek_ = pos_;
+  pos_ = saved_pos;
+  error_ = std::move(saved_error);
+  failed_ = saved_failed;
+  error_token_ = saved_error_token;
+  scratch_.resize(saved_scratch);
+  node_count_ = saved_count;
+}
+
 Node* Parser::TooComplex() {
   if (failed_) return nullptr;
   return FailAt(pos_, "Parser stack overflowed - Python source too complex to parse");
@@ -296,7 +314,9 @@ bool Parser::ParseSimpleStatements() {
         }
       }
     }
+    bool juxtaposed = CanStartExpression(K());
     Fail();
+    if (juxtaposed) ProbeExpression();
     return false;
   }
   Advance();  // NEWLINE
@@ -1860,6 +1880,10 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
     ++count;
     if (K() == TokenKind::kStar) {
       Advance();
+      if (!CanStartExpression(K())) {
+        FailAt(pos_, "Invalid star expression");
+        return fail();
+      }
       Node* v = ParseExpression();
       if (v == nullptr) return fail();
       if (seen_double_star) {
@@ -1897,6 +1921,10 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
         ast::List* gens = ParseComprehension();
         if (gens == nullptr) return fail();
         bool sole = count == 1 && K() == TokenKind::kRPar;
+        if (!sole && K() != TokenKind::kComma && K() != TokenKind::kRPar) {
+          Fail();
+          return fail();
+        }
         Node* g = New(Kind::GeneratorExp, sole ? open_begin : ebegin,
                       sole ? Cur().end : PrevEnd());
         g->fields[ast::GeneratorExpFields::elt].node = e;

@@ -46,6 +46,8 @@ class Parser {
   const ParseError& error() const { return error_; }
   /// Index of the token the failure is located at (for the tokenizer-error priority rules).
   size_t error_token() const { return error_token_; }
+  /// Furthest token the parser looked at (CPython's p->fill - 1).
+  size_t furthest_token() const { return max_peek_ > error_token_ ? max_peek_ : error_token_; }
   uint64_t node_count() const { return node_count_; }
 
  private:
@@ -100,6 +102,7 @@ class Parser {
   Node* FailNode(const Node* n, const std::string& message) { return FailRange(n->begin, message); }
   Node* Expect(TokenKind k);
   Node* TooComplex();
+  void ProbeExpression();
   bool failed() const { return failed_; }
 
   // ---- statements ----
