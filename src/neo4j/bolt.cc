@@ -506,7 +506,8 @@ Status Connection::Stream(const TxConfig& tx, const Statement& statement,
     if (!failure) {
       for (const List& r : records) on_record(r);
     }
-    const Value* more = Value(meta).Find("has_more");
+    const Value meta_value(meta);
+    const Value* more = meta_value.Find("has_more");
     if (!failure && !ignored && more && more->AsBool() && *more->AsBool()) {
       Queue(msg::kPull, {Value(Map{{"n", n}})});
       if (Status f = Flush(); !f.ok()) return f;

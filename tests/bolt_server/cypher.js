@@ -540,6 +540,7 @@ class Graph {
     this.nextId = 0;
     this.byLabel = new Map();
     this.byProp = new Map(INDEXED.map((k) => [k, new Map()]));
+    this.relById = new Map();  // relationship property id -> Set of relationships
     this.constraints = new Map();  // name -> {label, prop}
     this.indexes = new Map();
     this.schemaLog = [];  // names in creation order
@@ -565,6 +566,16 @@ class Graph {
     if (s) s.delete(node);
   }
   nodesWithLabel(label) { return this.byLabel.get(label) || new Set(); }
+  relIndexAdd(value, rel) {
+    if (typeof value !== 'string') return;
+    if (!this.relById.has(value)) this.relById.set(value, new Set());
+    this.relById.get(value).add(rel);
+  }
+  relIndexRemove(value, rel) {
+    if (typeof value !== 'string') return;
+    const s = this.relById.get(value);
+    if (s) { s.delete(rel); if (!s.size) this.relById.delete(value); }
+  }
   nodesWithProp(key, value) {
     const idx = this.byProp.get(key);
     return (idx && idx.get(value)) || new Set();
@@ -636,7 +647,12 @@ class Tx {
       if (old === undefined) return;
       e.props.delete(key);
       if (e instanceof Node) this.g.indexRemove(key, old, e);
-      this.undo.push(() => { e.props.set(key, old); if (e instanceof Node) this.g.indexAdd(key, old, e); });
+      else if (key === 'id') this.g.relIndexRemove(old, e);
+      this.undo.push(() => {
+        e.props.set(key, old);
+        if (e instanceof Node) this.g.indexAdd(key, old, e);
+        else if (key === 'id') this.g.relIndexAdd(old, e);
+      });
       this.writes++;
       return;
     }
@@ -645,12 +661,20 @@ class Tx {
       if (this.g.constraints.size) this.checkUnique(e, e.labels, key, value);
       if (old !== undefined) this.g.indexRemove(key, old, e);
       this.g.indexAdd(key, value, e);
+    } else if (key === 'id') {
+      if (old !== undefined) this.g.relIndexRemove(old, e);
+      this.g.relIndexAdd(value, e);
     }
     e.props.set(key, value);
     this.undo.push(() => {
       if (e instanceof Node) this.g.indexRemove(key, value, e);
+      else if (key === 'id') this.g.relIndexRemove(value, e);
       if (old === undefined) e.props.delete(key);
-      else { e.props.set(key, old); if (e instanceof Node) this.g.indexAdd(key, old, e); }
+      else {
+        e.props.set(key, old);
+        if (e instanceof Node) this.g.indexAdd(key, old, e);
+        else if (key === 'id') this.g.relIndexAdd(old, e);
+      }
     });
     this.writes++;
   }
@@ -660,7 +684,11 @@ class Tx {
     this.g.rels.delete(r.iid);
     r.start.out.delete(r);
     r.end.in.delete(r);
-    this.undo.push(() => { r.deleted = false; this.g.rels.set(r.iid, r); r.start.out.add(r); r.end.in.add(r); });
+    this.g.relIndexRemove(r.props.get('id'), r);
+    this.undo.push(() => {
+      r.deleted = false; this.g.rels.set(r.iid, r); r.start.out.add(r); r.end.in.add(r);
+      this.g.relIndexAdd(r.props.get('id'), r);
+    });
     this.writes++;
   }
   deleteNode(n, detach) {
@@ -870,10 +898,20 @@ class Executor {
       if (i === rels.length) { yield r; return; }
       const rp = rels[i];
       const np = nodes[i + 1];
-      const candidates = [];
-      if (rp.dir === 'out' || rp.dir === 'both') for (const rel of current.out) candidates.push([rel, rel.end]);
-      if (rp.dir === 'in' || rp.dir === 'both') for (const rel of current.in) candidates.push([rel, rel.start]);
       const rprops = self.propsOf(rp.props, r);
+      const candidates = [];
+      const byId = rprops.find(([k]) => k === 'id');
+      if (byId) {
+        // Relationship ids are indexed (as a relationship index would be in Neo4j): no scan of
+        // a dense node's relationships.
+        for (const rel of self.g.relById.get(byId[1]) || []) {
+          if ((rp.dir === 'out' || rp.dir === 'both') && rel.start === current) candidates.push([rel, rel.end]);
+          if ((rp.dir === 'in' || rp.dir === 'both') && rel.end === current) candidates.push([rel, rel.start]);
+        }
+      } else {
+        if (rp.dir === 'out' || rp.dir === 'both') for (const rel of current.out) candidates.push([rel, rel.end]);
+        if (rp.dir === 'in' || rp.dir === 'both') for (const rel of current.in) candidates.push([rel, rel.start]);
+      }
       for (const [rel, other] of candidates) {
         if (rel.deleted) continue;
         if (rp.type && rel.type !== rp.type) continue;
