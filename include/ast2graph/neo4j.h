@@ -125,6 +125,12 @@ Result<std::unique_ptr<Writer>> MakeWriter(const WriterOptions& options);
 using StoredHashes = std::map<std::string, std::string>;
 Result<StoredHashes> FetchStoredHashes(const ConnectOptions& options);
 
+/// Stored files with DEPENDS_ON edges into the nodes of `changed` (source_ids), other than those
+/// files themselves: an incremental pipeline re-processes them with the changed files, so their
+/// cross-file edges are rebuilt against the new content ids. Sorted, one streamed query.
+Result<std::vector<std::string>> FetchDependents(const ConnectOptions& options,
+                                                 const std::vector<std::string>& changed);
+
 struct LinkReport {
   uint64_t edges_created = 0;
   uint64_t external_modules_removed = 0;

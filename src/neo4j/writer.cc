@@ -809,6 +809,39 @@ Result<std::unique_ptr<Writer>> MakeWriter(const WriterOptions& options) {
   return std::unique_ptr<Writer>(std::move(writer));
 }
 
+Result<std::vector<std::string>> FetchDependents(const ConnectOptions& options,
+                                                 const std::vector<std::string>& changed) {
+  Result<std::unique_ptr<Pool>> pool = MakePool(options);
+  if (!pool.ok()) return pool.status();
+  List ids;
+  for (const auto& id : changed) ids.emplace_back(id);
+  Statement st = Statement::FromMap(
+      "MATCH (b:ASTNode)<-[:DEPENDS_ON]-(a:ASTNode) WHERE b.source_id IN $ids AND "
+      "NOT a.source_id IN $ids RETURN DISTINCT a.source_id AS source_id",
+      Map{{"ids", ids}}, -1);
+  st.fetch_size = 10000;
+  Status last;
+  for (int attempt = 0; attempt <= 5; ++attempt) {
+    Result<std::unique_ptr<Connection>> c = (*pool)->AcquireReader();
+    if (!c.ok()) {
+      last = c.status();
+    } else {
+      std::set<std::string> out;
+      TxConfig tx;
+      tx.database = options.database;
+      tx.read_only = true;
+      last = (*c)->Stream(tx, st, [&](const List& r) {
+        if (!r.empty() && r[0].AsString()) out.insert(*r[0].AsString());
+      });
+      (*pool)->Release(std::move(*c));
+      if (last.ok()) return std::vector<std::string>(out.begin(), out.end());
+    }
+    if (Classify(last) == FailureClass::kFatal) return last;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+  }
+  return Status(ErrorCode::kNeo4jRetries, "gave up after 6 attempts: " + last.message());
+}
+
 Result<StoredHashes> FetchStoredHashes(const ConnectOptions& options) {
   Result<std::unique_ptr<Pool>> pool = MakePool(options);
   if (!pool.ok()) return pool.status();

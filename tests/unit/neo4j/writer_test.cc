@@ -66,7 +66,7 @@ WriterOptions Options(const BoltTestServer& server, const std::string& scheme = 
   o.connect.user = "neo4j";
   o.connect.password = kPassword;
   o.connect.connect_timeout = std::chrono::milliseconds(3000);
-  o.connect.read_timeout = std::chrono::milliseconds(2500);
+  o.connect.read_timeout = std::chrono::milliseconds(5000);
   o.batch_size = 25;
   o.connections = 2;
   o.backoff_initial = std::chrono::milliseconds(5);
@@ -180,6 +180,11 @@ TEST(WriterTest, IncrementalUpdateEditsAddsAndPrunes) {
   ASSERT_TRUE(Load(Options(server), v3).ok());
   EXPECT_EQ(GraphDiff(ExpectedGraph(Ptrs(v2)), server.Graph()), "");
 
+  // Who depends on a file (for the pipeline to re-process them with it).
+  Result<std::vector<std::string>> deps = FetchDependents(Options(server).connect, {"pkg/mod1.py"});
+  ASSERT_TRUE(deps.ok()) << deps.status().ToString();
+  EXPECT_EQ(*deps, std::vector<std::string>{"pkg/mod2.py"});
+
   // FetchStoredHashes sees what is stored.
   Result<StoredHashes> hashes = FetchStoredHashes(Options(server).connect);
   ASSERT_TRUE(hashes.ok()) << hashes.status().ToString();
@@ -235,7 +240,7 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"DroppedAfterCommitApplied", R"([{"on":"COMMIT","nth":5,"action":"drop_after"}])"},
         FaultCase{"DroppedOnBegin", R"([{"on":"BEGIN","nth":3,"action":"drop"}])"},
         FaultCase{"SlowReplyPastTheReadTimeout",
-                  R"([{"on":"RUN","nth":10,"action":"delay","ms":3500}])"},
+                  R"([{"on":"RUN","nth":10,"action":"delay","ms":6000}])"},
         FaultCase{"FailureOnTheSourceFileBatch",
                   R"([{"on":"RUN","nth":2,"match":"SourceFile","action":"failure","code":"Neo.TransientError.Transaction.Outdated"}])"}),
     [](const auto& info) { return info.param.name; });
