@@ -86,8 +86,11 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
     if (furthest >= tokens.size()) furthest = tokens.size() - 1;
     bool reached = root != nullptr || furthest + 1 >= error_index;
     uint32_t error_line = lex::LineOf(text, tokens[furthest].begin);
-    if (reached || (terr.unclosed_bracket && terr.bracket_line < error_line) ||
-        err.message.empty()) {
+    // An unclosed bracket wins over an earlier parser error on an earlier line, unless the
+    // tokenizer is still inside an f-string (CPython keeps the parser's error then).
+    bool bracket_wins =
+        terr.unclosed_bracket && !terr.in_fstring && terr.bracket_line < error_line;
+    if (reached || bracket_wins || err.message.empty()) {
       module.set_error(FromTokenError(terr, text));
       return module;
     }

@@ -404,9 +404,12 @@ Node* Parser::ParseExprStatement() {
   if (k == TokenKind::kColon) {
     // Annotated assignment: a single target, simple when a bare unparenthesized name.
     bool simple = e->kind == Kind::Name && tokens_[start_tok].kind != TokenKind::kLPar;
-    if (e->kind == Kind::Tuple) return FailNode(e, "only single target (not tuple) can be annotated");
-    if (e->kind == Kind::List) return FailNode(e, "only single target (not list) can be annotated");
     if (e->kind != Kind::Name && e->kind != Kind::Attribute && e->kind != Kind::Subscript) {
+      // CPython names the bad target only when an annotation expression follows.
+      Advance();
+      A2G_TRY(ParseExpression());
+      if (e->kind == Kind::Tuple) return FailNode(e, "only single target (not tuple) can be annotated");
+      if (e->kind == Kind::List) return FailNode(e, "only single target (not list) can be annotated");
       return FailNode(e, "illegal target for annotation");
     }
     SetTarget(e, Singleton::Store, "assign");
@@ -654,7 +657,7 @@ Node* Parser::ParseFromImport() {
       scratch_.push_back(a);
       if (!Accept(TokenKind::kComma)) break;
       if (paren && K() == TokenKind::kRPar) break;
-      if (!paren && K() != TokenKind::kName) {
+      if (!paren && K() == TokenKind::kNewline) {
         scratch_.resize(mark);
         return FailAt(pos_, "trailing comma not allowed without surrounding parentheses");
       }
@@ -1469,7 +1472,7 @@ Node* Parser::ParseNamedExpression() {
   if (K() == TokenKind::kColonEqual) {
     return FailNode(e, std::string("cannot use assignment expressions with ") + Describe(e));
   }
-  if (K() == TokenKind::kEqual && CanStartExpression(PeekK(1))) {
+  if (K() == TokenKind::kEqual && CanStartExpression(PeekK(1)) && !in_call_argument_) {
     if (e->kind == Kind::Name) {
       return FailNode(e, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
     }
@@ -1915,7 +1918,9 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
       seen_keyword = true;
     } else {
       uint32_t ebegin = Cur().begin;
+      in_call_argument_ = true;
       Node* e = ParseNamedExpression();
+      in_call_argument_ = false;
       if (e == nullptr) return fail();
       if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
         ast::List* gens = ParseComprehension();

@@ -215,6 +215,7 @@ class Parser {
   size_t max_peek_ = 0;  // furthest token looked at, where CPython reports "invalid syntax"
   uint32_t depth_ = 0;
   uint32_t fstring_depth_ = 0;
+  bool in_call_argument_ = false;  // parsing a call argument: `f(a.b=1)` has its own message
   uint64_t node_count_ = 0;
   bool failed_ = false;
   bool too_many_nodes_ = false;
