@@ -17,8 +17,9 @@ using testing::TempDir;
 ConnectionConfig Config(const std::string& password = "pw") {
   ConnectionConfig c;
   c.auth = {"neo4j", password};
-  c.connect_timeout = std::chrono::milliseconds(3000);
-  c.read_timeout = std::chrono::milliseconds(5000);
+  // Generous: the suite also runs under ASan on a loaded 2-core machine (TLS handshakes).
+  c.connect_timeout = std::chrono::milliseconds(15000);
+  c.read_timeout = std::chrono::milliseconds(15000);
   return c;
 }
 
