@@ -19,7 +19,8 @@ const char* FormatName(Format format);
 using Sink = graph::GraphSink;
 
 struct ExportOptions {
-  /// Rows per UNWIND batch (cypher); records per file part (csv, 0 = one part).
+  /// Rows per UNWIND batch (cypher); records per file part (csv: 0 = one part; smaller values are
+  /// raised to a million so import.sh stays within the argument limit).
   size_t batch_size = 1000;
 };
 

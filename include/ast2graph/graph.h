@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,7 +27,7 @@ enum class PropType : uint8_t { kString, kInt, kStringList };
   X(op, kString) X(kind, kString) X(conversion, kInt) X(is_async, kInt) X(level, kInt)      \
   X(simple, kInt) X(names, kStringList) X(path, kString) X(module, kString)                 \
   X(content_hash, kString) X(size, kInt) X(lines, kInt) X(status, kString)                  \
-  X(error_code, kString) X(error, kString) X(asname, kString)
+  X(error_code, kString) X(error, kString) X(asname, kString) X(name, kString)
 #define A2G_EDGE_PROPERTIES(X) X(field, kString) X(index, kInt) X(kind, kString) \
   X(type, kString) X(name, kString)
 
@@ -93,10 +92,18 @@ struct FileGraph {
   std::vector<EdgeRecord> edges;
   std::vector<Prop> props;
   std::vector<std::string_view> list_items;
-  std::deque<std::string> strings;  // owned text that props view
+  std::vector<std::unique_ptr<std::string>> strings;  // owned text that props view (stable)
   std::shared_ptr<const void> keepalive;
 
-  std::string_view Own(std::string text) { return strings.emplace_back(std::move(text)); }
+  FileGraph() = default;
+  FileGraph(FileGraph&&) noexcept = default;
+  FileGraph& operator=(FileGraph&&) noexcept = default;
+  FileGraph(const FileGraph&) = delete;  // views into `strings` must not be copied
+  FileGraph& operator=(const FileGraph&) = delete;
+
+  std::string_view Own(std::string text) {
+    return *strings.emplace_back(std::make_unique<std::string>(std::move(text)));
+  }
 };
 
 /// Where graphs go: an exporter or the Neo4j writer. Receives each file's graph in source_id order

@@ -45,9 +45,14 @@ void AddParseCommand(CLI::App& app, int* exit_code) {
     exporters::Format format;
     exporters::ParseFormat(opts->format, &format);
     exporters::ExportOptions export_options;
-    export_options.batch_size = opts->batch_size != 0
-                                    ? opts->batch_size
-                                    : pipeline::PresetFor(found->files.size()).batch_size;
+    // --batch-size is the cypher UNWIND batch; csv parts keep the exporter's own default (0).
+    if (format == exporters::Format::kCypher) {
+      export_options.batch_size = opts->batch_size != 0
+                                      ? opts->batch_size
+                                      : pipeline::PresetFor(found->files.size()).batch_size;
+    } else if (format == exporters::Format::kCsv) {
+      export_options.batch_size = opts->batch_size;
+    }
     auto sink = exporters::MakeExporter(format, opts->out, export_options);
     if (!sink.ok()) {
       std::fprintf(stderr, "ast2graph parse: %s\n", sink.status().ToString().c_str());

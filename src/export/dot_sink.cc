@@ -119,12 +119,9 @@ class DotSink : public Sink {
       }
       case NodeLabel::kExternalModule: {
         b->append("ExternalModule");
-        if (const Prop* name = FindString(file, n, NodeProp::module)) {
+        if (const Prop* name = FindString(file, n, NodeProp::name)) {
           b->push_back(' ');
           AppendValue(b, name->text);
-        } else if (const Prop* v = FindString(file, n, NodeProp::value)) {
-          b->push_back(' ');
-          AppendValue(b, v->text);
         }
         b->append("\", shape=component, style=dashed];\n");
         return;

@@ -3,11 +3,13 @@
 #define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
 
 #include "ast/repr.h"
+#include "semantic/resolver.h"
 
 namespace ast2graph::graph {
 
@@ -330,7 +332,8 @@ void Builder::AddSemantics(const semantic::FileSemantics& semantics) {
   }
   for (const semantic::ModuleExport& e : semantics.exports) {
     auto node = e.node ? IdOf(e.node) : std::nullopt;
-    out_->exports.push_back({e.name, node.value_or(Id{}), e.from_module, e.from_name});
+    out_->exports.push_back(
+        {e.name, node.value_or(Id{}), e.from_module, e.from_name, semantic::ExportFlags(e)});
   }
 }
 
@@ -366,6 +369,38 @@ Id EdgeId(EdgeType type, const Id& start, const Id& end,
 Id ContentHash(std::string_view bytes) {
   XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
   return {h.high64, h.low64};
+}
+
+void LinkGraphBuilder::AddEdge(const Id& from, const Id& to, semantic::DependsType type,
+                               std::string_view name) {
+  const char* type_name = semantic::DependsTypeName(type);
+  auto begin = static_cast<uint32_t>(graph_.props.size());
+  graph_.props.push_back(EdgeStr(EdgeProp::type, type_name));
+  graph_.props.push_back(EdgeStr(EdgeProp::name, graph_.Own(std::string(name))));
+  graph_.edges.push_back(
+      {EdgeId(EdgeType::kDependsOn, from, to, {type_name}), EdgeType::kDependsOn, from, to, begin, 2});
+}
+
+void LinkGraphBuilder::AddExternal(const Id& from, std::string_view module,
+                                   semantic::DependsType type, std::string_view name) {
+  std::string_view owned = graph_.Own(std::string(module));
+  externals_.push_back(owned);
+  AddEdge(from, ExternalModuleId(module), type, name);
+}
+
+void LinkGraphBuilder::Finish(FileGraph* out) {
+  std::sort(externals_.begin(), externals_.end());
+  externals_.erase(std::unique(externals_.begin(), externals_.end()), externals_.end());
+  for (std::string_view name : externals_) {
+    auto begin = static_cast<uint32_t>(graph_.props.size());
+    Prop p{};
+    p.key = static_cast<uint8_t>(NodeProp::name);
+    p.type = PropType::kString;
+    p.text = name;
+    graph_.props.push_back(p);
+    graph_.nodes.push_back({ExternalModuleId(name), NodeLabel::kExternalModule, {}, begin, 1});
+  }
+  *out = std::move(graph_);
 }
 
 void BuildFileGraph(const SourceInfo& info, std::shared_ptr<const ParsedModule> module,

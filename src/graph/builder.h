@@ -47,6 +47,7 @@ struct ExportEntry {
   Id node;
   std::string from_module;
   std::string from_name;
+  uint8_t flags = 0;  ///< semantic::ExportFlag bits
 };
 
 /// Everything a file contributes to the graph and to cross-file resolution.
@@ -55,6 +56,22 @@ struct BuiltFile {
   std::vector<PendingRef> pending;
   std::vector<ExportEntry> exports;
   uint64_t ast_nodes = 0;
+};
+
+/// The graph of the cross-file part of a project: ExternalModule nodes (by name) and the
+/// DEPENDS_ON edges that leave a file, resolved after every file was seen. `source_id` is empty.
+struct LinkGraphBuilder {
+  /// Adds DEPENDS_ON {type, name} from `from` to `to`.
+  void AddEdge(const Id& from, const Id& to, semantic::DependsType type, std::string_view name);
+  /// Adds DEPENDS_ON {type, name} from `from` to the ExternalModule `module` (node added once).
+  void AddExternal(const Id& from, std::string_view module, semantic::DependsType type,
+                   std::string_view name);
+  /// Moves the nodes (sorted by name) and edges into `out`.
+  void Finish(FileGraph* out);
+
+ private:
+  FileGraph graph_;
+  std::vector<std::string_view> externals_;
 };
 
 /// Fills `out` with the SourceFile node, the AST nodes in pre-order, CHILD edges, and the NEXT and

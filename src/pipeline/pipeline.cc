@@ -18,10 +18,12 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "ast2graph/parse.h"
 #include "ast2graph/semantic.h"
 #include "graph/builder.h"
+#include "semantic/resolver.h"
 #include "pipeline/progress.h"
 
 namespace ast2graph::pipeline {
@@ -156,6 +158,67 @@ void Process(const SourceFile& file, const PipelineOptions& options, Item* item)
   item->cpu[kBuild] += ThreadCpuSeconds() - t3;
 }
 
+/// Cross-file references wait here, with their module and name interned, until every module's
+/// export table is known; then they are resolved and written as one last graph.
+class CrossFileLinks {
+ public:
+  void AddFile(const SourceFile& file, graph::BuiltFile& built) {
+    std::vector<semantic::ExportRow> rows;
+    rows.reserve(built.exports.size());
+    for (const graph::ExportEntry& e : built.exports) {
+      rows.push_back({e.name, e.node, e.from_module, e.from_name, e.flags});
+    }
+    resolver_.AddModule(file.module, graph::NodeId(file.source_id, ""), rows);
+    for (graph::PendingRef& r : built.pending) {
+      pending_.push_back({r.from, r.type, Intern(r.module), Intern(r.name)});
+    }
+  }
+
+  /// Resolves every reference and writes ExternalModule nodes and cross-file edges to `sink`.
+  Status Write(graph::GraphSink* sink, uint64_t* edges, uint64_t* nodes) {
+    resolver_.Freeze();
+    graph::LinkGraphBuilder link;
+    std::vector<semantic::Resolution> found;
+    for (const Pending& p : pending_) {
+      found.clear();
+      const std::string& module = strings_[p.module];
+      const std::string& name = strings_[p.name];
+      resolver_.Resolve(p.type, module, name, &found);
+      std::string_view label = name.empty() ? std::string_view(module) : std::string_view(name);
+      for (const semantic::Resolution& r : found) {
+        if (r.kind == semantic::Resolution::kExternal) {
+          link.AddExternal(p.from, r.external, p.type, label);
+        } else {
+          link.AddEdge(p.from, r.node, p.type, label);
+        }
+      }
+    }
+    graph::FileGraph g;
+    link.Finish(&g);
+    *edges += g.edges.size();
+    *nodes += g.nodes.size();
+    if (sink == nullptr || (g.nodes.empty() && g.edges.empty())) return Status::Ok();
+    return sink->Write(g);
+  }
+
+ private:
+  struct Pending {
+    graph::Id from;
+    semantic::DependsType type;
+    uint32_t module;
+    uint32_t name;
+  };
+  uint32_t Intern(const std::string& s) {
+    auto [it, added] = ids_.try_emplace(s, static_cast<uint32_t>(strings_.size()));
+    if (added) strings_.push_back(s);
+    return it->second;
+  }
+  semantic::Resolver resolver_;
+  std::vector<Pending> pending_;
+  std::unordered_map<std::string, uint32_t> ids_;
+  std::vector<std::string> strings_;
+};
+
 uint64_t PeakRssBytes() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -195,6 +258,7 @@ RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
   size_t next = 0;
   std::array<double, kStageCount> cpu{};
   std::mutex cpu_mutex;
+  CrossFileLinks links;
 
   tbb::task_arena arena(static_cast<int>(jobs));
   arena.execute([&] {
@@ -251,6 +315,9 @@ RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
                         stop = true;
                       }
                     }
+                    if (item->parsed_ok && options.semantics) {
+                      links.AddFile(files[item->index], item->built);
+                    }
                   }
                   item->cpu[kWrite] += ThreadCpuSeconds() - t0;
                   {
@@ -262,6 +329,14 @@ RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
   });
   progress.Finish();
   summary.stopped_early = stop.load() && summary.files < files.size();
+  if (options.depth == Depth::kGraph && options.semantics && summary.sink_status.ok() &&
+      !summary.stopped_early) {
+    double t0 = ThreadCpuSeconds();
+    uint64_t link_edges = 0;
+    summary.sink_status = links.Write(sink, &link_edges, &summary.graph_nodes);
+    summary.edges_by_type[static_cast<size_t>(graph::EdgeType::kDependsOn)] += link_edges;
+    cpu[kWrite] += ThreadCpuSeconds() - t0;
+  }
   if (sink != nullptr && summary.sink_status.ok() && !summary.stopped_early) {
     summary.sink_status = sink->Finish();
   }

@@ -3,10 +3,12 @@
 #include <string>
 
 #include "ast2graph/graph.h"
-#include "base/json.h"
+#include "export/text.h"
 #include "pipeline/pipeline.h"
 
 namespace ast2graph::pipeline {
+
+using exporters::AppendJsonString;
 
 namespace {
 
