@@ -6,6 +6,7 @@
 #include "ast2graph/parse.h"
 #include "lex/decode.h"
 #include "lex/tokenizer.h"
+#include "lex/unicode.h"
 #include "parse/parser.h"
 
 namespace ast2graph {
@@ -32,7 +33,32 @@ std::string LineText(std::string_view text, uint32_t lineno) {
   }
   size_t end = text.find('\n', start);
   if (end == std::string_view::npos) end = text.size();
-  return std::string(text.substr(start, end - start));
+  // As CPython shows it: decoded with errors="replace" (invalid bytes become U+FFFD).
+  std::string_view line = text.substr(start, end - start);
+  std::string out;
+  out.reserve(line.size());
+  size_t pos = 0;
+  while (pos < line.size()) {
+    size_t at = pos;
+    if (lex::NextCodePoint(line, &pos) < 0) {
+      // One U+FFFD per maximal invalid subpart: a lead byte and the continuation bytes that
+      // could still belong to it.
+      unsigned char b = static_cast<unsigned char>(line[at]);
+      size_t want = b >= 0xF5 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 1;
+      unsigned char lo = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80;
+      unsigned char hi = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
+      pos = at + 1;
+      while (pos < line.size() && pos - at < want) {
+        unsigned char c = static_cast<unsigned char>(line[pos]);
+        if (pos == at + 1 ? (c < lo || c > hi) : (c & 0xC0) != 0x80) break;
+        ++pos;
+      }
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(line.substr(at, pos - at));
+    }
+  }
+  return out;
 }
 
 ParseError FromTokenError(const lex::TokenError& e, std::string_view text) {
