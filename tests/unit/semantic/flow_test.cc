@@ -186,19 +186,33 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-TEST(Flow, HugeModuleStaysLinear) {
-  // 100,000 assignments at module level: the dense solver would need 100,000 points x 1,563
-  // words per pass, minutes; the sparse one takes about a second.
+/// CPU seconds of the fastest of three Analyze runs over `n` module-level assignments.
+double AnalyzeSeconds(int n, FileSemantics* sem) {
   std::string src;
-  for (int i = 0; i < 100000; ++i) src += "v" + std::to_string(i) + " = v" + std::to_string(i / 2) + "\n";
-  double start = CpuSeconds();
-  Analyzed a = AnalyzeSource(src);
-  double seconds = CpuSeconds() - start;
-  EXPECT_EQ(a.sem.exports.size(), 100000u);
-  // v1 is read on lines 3 and 4 (v2 = v1, v3 = v1), each time its one definition on line 2.
-  std::vector<std::string> want = {"3->2", "4->2"};
-  EXPECT_EQ(DataLines(a, "v1"), want);
-  EXPECT_LT(seconds, 15.0);
+  for (int i = 0; i < n; ++i) src += "v" + std::to_string(i) + " = v" + std::to_string(i / 2) + "\n";
+  ParsedModule m = Parse(src);
+  EXPECT_TRUE(m.ok());
+  double best = 1e9;
+  for (int round = 0; round < 3; ++round) {
+    double start = CpuSeconds();
+    *sem = Analyze(m, {"m", false});
+    best = std::min(best, CpuSeconds() - start);
+  }
+  return best;
+}
+
+TEST(Flow, HugeModuleStaysLinear) {
+  // Module-level assignments, each reading an earlier one: bit vectors would cost points x
+  // definitions (25 times more for 5 times the code); the sparse solver is linear (5 times).
+  FileSemantics small, big;
+  double t_small = AnalyzeSeconds(20000, &small);
+  double t_big = AnalyzeSeconds(100000, &big);
+  EXPECT_EQ(big.exports.size(), 100000u);
+  size_t v1_uses = 0;  // v2 = v1 and v3 = v1, each reading its one definition
+  for (const DependsEdge& d : big.depends) v1_uses += d.type == DependsType::kData && d.name == "v1";
+  EXPECT_EQ(v1_uses, 2u);
+  std::printf("20,000 statements: %.3f s, 100,000: %.3f s\n", t_small, t_big);
+  EXPECT_LT(t_big, 12 * t_small + 0.05);
 }
 
 /// A random program over the names a..e: every statement kind that changes control flow.
