@@ -155,14 +155,117 @@ bool Scope::IsNamespace(const Symbol& s) const {
 SymbolTable::SymbolTable() = default;
 SymbolTable::~SymbolTable() = default;
 
+namespace {
+
+constexpr uint32_t kEmpty = 0xffffffffu;   // SymbolTable::kNoId
+constexpr uint32_t kRemoved = 0xfffffffeu;
+
+/// A fast hash of a short string (identifiers).
+uint32_t HashName(std::string_view s) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+  const char* p = s.data();
+  size_t n = s.size();
+  while (n >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
+    p += 8;
+    n -= 8;
+  }
+  uint64_t v = 0;
+  std::memcpy(&v, p, n);
+  h = (h ^ v) * 0x94d049bb133111ebull;
+  h ^= h >> 29;
+  return static_cast<uint32_t>(h);
+}
+
+/// splitmix64's finalizer.
+uint64_t HashKey(uint64_t k) {
+  k = (k ^ (k >> 30)) * 0xbf58476d1ce4e5b9ull;
+  k = (k ^ (k >> 27)) * 0x94d049bb133111ebull;
+  return k ^ (k >> 31);
+}
+
+}  // namespace
+
 uint32_t SymbolTable::FindId(std::string_view name) const {
-  auto it = ids_.find(name);
-  return it == ids_.end() ? kNoId : it->second;
+  if (name_slots_.empty()) return kNoId;
+  const uint32_t hash = HashName(name);
+  const size_t mask = name_slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    uint32_t slot = name_slots_[i];
+    if (slot == 0) return kNoId;
+    if (name_hashes_[slot - 1] == hash && names_[slot - 1] == name) return slot - 1;
+  }
+}
+
+uint32_t SymbolTable::InternId(std::string_view name) {
+  const uint32_t hash = HashName(name);
+  if ((names_.size() + 1) * 2 > name_slots_.size()) {  // keep the load under 1/2
+    std::vector<uint32_t> slots(std::max<size_t>(64, name_slots_.size() * 2), 0);
+    const size_t mask = slots.size() - 1;
+    for (uint32_t id = 0; id < names_.size(); ++id) {
+      size_t i = name_hashes_[id] & mask;
+      while (slots[i] != 0) i = (i + 1) & mask;
+      slots[i] = id + 1;
+    }
+    name_slots_.swap(slots);
+  }
+  const size_t mask = name_slots_.size() - 1;
+  size_t i = hash & mask;
+  for (; name_slots_[i] != 0; i = (i + 1) & mask) {
+    uint32_t id = name_slots_[i] - 1;
+    if (name_hashes_[id] == hash && names_[id] == name) return id;
+  }
+  const uint32_t id = static_cast<uint32_t>(names_.size());
+  names_.push_back(name);
+  name_hashes_.push_back(hash);
+  name_slots_[i] = id + 1;
+  return id;
 }
 
 uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
-  auto it = symbol_index_.find((uint64_t{scope} << 32) | id);
-  return it == symbol_index_.end() ? kNoId : it->second;
+  if (symbol_slots_.empty()) return kNoId;
+  const uint64_t key = (uint64_t{scope} << 32) | id;
+  const size_t mask = symbol_slots_.size() - 1;
+  for (size_t i = HashKey(key) & mask;; i = (i + 1) & mask) {
+    const SymbolSlot& slot = symbol_slots_[i];
+    if (slot.index == kNoId) return kNoId;
+    if (slot.key == key && slot.index != kRemoved) return slot.index;
+  }
+}
+
+void SymbolTable::SetSymbol(uint32_t scope, uint32_t id, uint32_t index) {
+  const uint64_t key = (uint64_t{scope} << 32) | id;
+  if ((symbol_count_ + 1) * 2 > symbol_slots_.size()) {
+    std::vector<SymbolSlot> slots(std::max<size_t>(64, symbol_slots_.size() * 2),
+                                  SymbolSlot{0, kNoId});
+    const size_t mask = slots.size() - 1;
+    symbol_count_ = 0;
+    for (const SymbolSlot& old : symbol_slots_) {
+      if (old.index == kNoId || old.index == kRemoved) continue;
+      size_t i = HashKey(old.key) & mask;
+      while (slots[i].index != kNoId) i = (i + 1) & mask;
+      slots[i] = old;
+      ++symbol_count_;
+    }
+    symbol_slots_.swap(slots);
+  }
+  const size_t mask = symbol_slots_.size() - 1;
+  for (size_t i = HashKey(key) & mask;; i = (i + 1) & mask) {
+    SymbolSlot& slot = symbol_slots_[i];
+    if (slot.index != kNoId && slot.key == key && slot.index != kRemoved) {
+      slot.index = index == kNoId ? kRemoved : index;
+      return;
+    }
+    if (slot.index == kNoId) {
+      if (index == kNoId) return;
+      slot = {key, index};
+      ++symbol_count_;
+      return;
+    }
+  }
 }
 
 namespace {
@@ -394,9 +497,7 @@ class SymtableBuilder {
 };
 
 uint32_t SymtableBuilder::Intern(std::string_view s) {
-  auto [it, inserted] = table_->ids_.emplace(s, static_cast<uint32_t>(table_->names_.size()));
-  if (inserted) table_->names_.push_back(s);
-  return it->second;
+  return table_->InternId(s);
 }
 
 uint32_t SymtableBuilder::InternCopy(std::string_view s) {
@@ -427,7 +528,7 @@ uint32_t SymtableBuilder::AddSymbol(uint32_t scope, uint32_t id, uint32_t flags)
   uint32_t index = static_cast<uint32_t>(s.symbols_.size());
   s.symbols_.push_back({Name(id), flags, Binding::kNone});
   s.symbol_ids_.push_back(id);
-  table_->symbol_index_.emplace((uint64_t{scope} << 32) | id, index);
+  table_->SetSymbol(scope, id, index);
   return index;
 }
 
@@ -1500,10 +1601,8 @@ void SymtableBuilder::RemoveSymbol(uint32_t scope, uint32_t id) {
   Scope& s = S(scope);
   s.symbols_.erase(s.symbols_.begin() + index);
   s.symbol_ids_.erase(s.symbol_ids_.begin() + index);
-  table_->symbol_index_.erase((uint64_t{scope} << 32) | id);
-  for (uint32_t i = index; i < s.symbols_.size(); ++i) {
-    table_->symbol_index_[(uint64_t{scope} << 32) | s.symbol_ids_[i]] = i;
-  }
+  table_->SetSymbol(scope, id, SymbolTable::kNoId);
+  for (uint32_t i = index; i < s.symbols_.size(); ++i) table_->SetSymbol(scope, s.symbol_ids_[i], i);
   auto& occ = table_->occurrences_;
   occ.erase(std::remove_if(occ.begin(), occ.end(),
                            [&](const SymbolTable::Occurrence& o) {
@@ -1694,6 +1793,7 @@ void DumpScopes(const SymbolTable& table, std::string* out) {
   };
   std::vector<Item> stack{{&table.top(), 0}};
   std::vector<const Symbol*> sorted;
+  std::vector<std::string_view> child_names;  // sorted: is_namespace() without a scan per symbol
   while (!stack.empty()) {
     Item it = stack.back();
     stack.pop_back();
@@ -1705,6 +1805,9 @@ void DumpScopes(const SymbolTable& table, std::string* out) {
     out->push_back(' ');
     out->append(std::to_string(s.lineno()));
     out->push_back('\n');
+    child_names.clear();
+    for (const Scope* c : s.children()) child_names.push_back(c->name());
+    std::sort(child_names.begin(), child_names.end());
     sorted.clear();
     for (const Symbol& sym : s.symbols()) sorted.push_back(&sym);
     std::sort(sorted.begin(), sorted.end(),
@@ -1716,7 +1819,8 @@ void DumpScopes(const SymbolTable& table, std::string* out) {
       const bool flags[] = {s.IsReferenced(*sym), s.IsImported(*sym),       s.IsParameter(*sym),
                             s.IsGlobal(*sym),     s.IsNonlocal(*sym),       s.IsDeclaredGlobal(*sym),
                             s.IsLocal(*sym),      s.IsAnnotated(*sym),      s.IsFree(*sym),
-                            s.IsAssigned(*sym),   s.IsNamespace(*sym)};
+                            s.IsAssigned(*sym),
+                            std::binary_search(child_names.begin(), child_names.end(), sym->name)};
       static const char* const kNames[] = {"referenced", "imported", "parameter", "global",
                                            "nonlocal",   "declared_global", "local", "annotated",
                                            "free",       "assigned", "namespace"};

@@ -21,7 +21,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "ast2graph/ast.h"
@@ -133,6 +132,7 @@ class Scope {
   bool IsFree(const Symbol& s) const { return s.binding == Binding::kFree; }
   bool IsAssigned(const Symbol& s) const { return s.Has(kDefLocal); }
   /// Some child scope (children()) has the symbol's name: it names a def, class, ...
+  /// (a scan of the children).
   bool IsNamespace(const Symbol& s) const;
 
  private:
@@ -228,9 +228,22 @@ class SymbolTable {
 
   std::vector<std::unique_ptr<Scope>> scopes_;  // creation order
   Scope* top_ = nullptr;
-  std::unordered_map<std::string_view, uint32_t> ids_;        // interned names
-  std::vector<std::string_view> names_;                       // id -> name
-  std::unordered_map<uint64_t, uint32_t> symbol_index_;       // (scope << 32 | id) -> symbol
+  /// Interns `name` (which must outlive the table); returns its id.
+  uint32_t InternId(std::string_view name);
+  /// Records symbol `index` of `scope` under name `id` (kNoId as index removes it).
+  void SetSymbol(uint32_t scope, uint32_t id, uint32_t index);
+
+  // Open-addressing hash tables (linear probing, power-of-two sizes): the analysis does one
+  // name lookup per name occurrence, where node-based maps cost more than the parse.
+  std::vector<std::string_view> names_;    // id -> name
+  std::vector<uint32_t> name_hashes_;      // id -> hash of the name
+  std::vector<uint32_t> name_slots_;       // id + 1, or 0 when empty
+  struct SymbolSlot {
+    uint64_t key;    // scope << 32 | id
+    uint32_t index;  // symbol index, kNoId = empty, kNoId - 1 = removed
+  };
+  std::vector<SymbolSlot> symbol_slots_;
+  size_t symbol_count_ = 0;                // occupied or removed slots
   std::vector<Occurrence> occurrences_;         // sorted by node, then recording order
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
