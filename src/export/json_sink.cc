@@ -252,7 +252,7 @@ class JsonSink : public Sink {
       return p != nullptr && p->type == PropType::kString ? p->text : std::string_view();
     };
     std::string_view label = str(NodeProp::value);
-    if (label.empty()) label = str(NodeProp::module);
+    if (label.empty()) label = str(NodeProp::name);  // ExternalModule
     if (label.empty()) label = type;
 
     j->BeginObject();

@@ -172,7 +172,7 @@ inline FileGraph SampleFile(const std::string& source_id, const std::string& hos
   Id imp = ast("Import", "body.3", pos(4, 0, 4, 9, {{NodeProp::value, Str("os")}}));
   Id alias = ast("alias", "body.3.names.0", pos(4, 7, 4, 9, {{NodeProp::value, Str("os")}}));
   Id ext = m.NodeWithId(NodeLabel::kExternalModule, "", TestId("external:os"),
-                        {{NodeProp::module, Str("os")}});
+                        {{NodeProp::name, Str("os")}});
   using E = EdgeProp;
   m.Edge(EdgeType::kChild, sf, mod, {{E::field, Str("module")}});
   m.Edge(EdgeType::kChild, mod, fn, {{E::field, Str("body")}, {E::index, Int(0)}});
