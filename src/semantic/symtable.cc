@@ -157,7 +157,7 @@ SymbolTable::~SymbolTable() = default;
 
 namespace {
 
-constexpr uint32_t kEmpty = 0xffffffffu;   // SymbolTable::kNoId
+/// A removed entry of the symbol table (SymbolTable::kNoId marks an empty one).
 constexpr uint32_t kRemoved = 0xfffffffeu;
 
 /// A fast hash of a short string (identifiers).
