@@ -40,7 +40,8 @@ std::string LineText(std::string_view text, uint32_t lineno) {
   size_t pos = 0;
   while (pos < line.size()) {
     size_t at = pos;
-    if (lex::NextCodePoint(line, &pos) < 0) {
+    int32_t cp = lex::NextCodePoint(line, &pos);
+    if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {  // surrogates are invalid UTF-8 too
       // One U+FFFD per maximal invalid subpart: a lead byte and the continuation bytes that
       // could still belong to it.
       unsigned char b = static_cast<unsigned char>(line[at]);
