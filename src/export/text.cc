@@ -43,9 +43,11 @@ void AppendU4(std::string* out, uint32_t v) {
 
 /// The shared loop: copies runs of bytes that `safe` accepts and valid UTF-8 sequences, and hands
 /// every other ASCII byte to on_ascii(c) and every surrogate / invalid sequence to on_bad(seq).
-template <typename OnAscii, typename OnBad>
+/// `accept(code_point)` may refuse valid characters too (XML forbids U+FFFE and U+FFFF); they
+/// then go to on_bad like invalid sequences.
+template <typename OnAscii, typename OnBad, typename Accept>
 inline void Escape(std::string* out, std::string_view s, const SafeTable& safe, OnAscii on_ascii,
-                   OnBad on_bad) {
+                   OnBad on_bad, Accept accept) {
   const char* p = s.data();
   const char* end = p + s.size();
   const char* run = p;
@@ -57,7 +59,7 @@ inline void Escape(std::string* out, std::string_view s, const SafeTable& safe, 
     }
     if (c >= 0x80) {
       Utf8Seq seq = DecodeUtf8(p, end);
-      if (seq.kind == Utf8Kind::kValid) {
+      if (seq.kind == Utf8Kind::kValid && accept(seq.code_point)) {
         p += seq.length;
         continue;
       }
@@ -73,6 +75,12 @@ inline void Escape(std::string* out, std::string_view s, const SafeTable& safe, 
     run = p;
   }
   out->append(run, p - run);
+}
+
+template <typename OnAscii, typename OnBad>
+inline void Escape(std::string* out, std::string_view s, const SafeTable& safe, OnAscii on_ascii,
+                   OnBad on_bad) {
+  Escape(out, s, safe, on_ascii, on_bad, [](uint32_t) { return true; });
 }
 
 }  // namespace
@@ -172,60 +180,38 @@ void AppendCsvString(std::string* out, std::string_view s) {
 }
 
 void AppendXmlText(std::string* out, std::string_view s) {
-  const char* p = s.data();
-  const char* end = p + s.size();
-  const char* run = p;
-  while (p < end) {
-    unsigned char c = static_cast<unsigned char>(*p);
-    if (kXmlSafe[c]) {
-      ++p;
-      continue;
-    }
-    if (c >= 0x80) {
-      Utf8Seq seq = DecodeUtf8(p, end);
-      bool ok =
-          seq.kind == Utf8Kind::kValid && seq.code_point != 0xFFFE && seq.code_point != 0xFFFF;
-      if (ok) {
-        p += seq.length;
-        continue;
-      }
-      out->append(run, p - run);
-      out->append(kReplacementChar);
-      p += seq.length;
-      run = p;
-      continue;
-    }
-    out->append(run, p - run);
-    switch (c) {
-      case '&':
-        out->append("&amp;");
-        break;
-      case '<':
-        out->append("&lt;");
-        break;
-      case '>':
-        out->append("&gt;");
-        break;
-      case '"':
-        out->append("&quot;");
-        break;
-      case '\'':
-        out->append("&apos;");
-        break;
-      case '\r':
-        out->append("&#13;");
-        break;
-      case '\t':
-        out->append("&#9;");
-        break;
-      default:
-        out->append(kReplacementChar);
-        break;  // C0 controls XML 1.0 forbids
-    }
-    ++p;
-    run = p;
-  }
-  out->append(run, p - run);
+  Escape(
+      out, s, kXmlSafe,
+      [out](char c) {
+        switch (c) {
+          case '&':
+            out->append("&amp;");
+            break;
+          case '<':
+            out->append("&lt;");
+            break;
+          case '>':
+            out->append("&gt;");
+            break;
+          case '"':
+            out->append("&quot;");
+            break;
+          case '\'':
+            out->append("&apos;");
+            break;
+          case '\r':
+            out->append("&#13;");
+            break;
+          case '\t':
+            out->append("&#9;");
+            break;
+          default:
+            out->append(kReplacementChar);
+            break;  // C0 controls XML 1.0 forbids
+        }
+      },
+      [out](const Utf8Seq&) { out->append(kReplacementChar); },
+      [](uint32_t cp) { return cp != 0xFFFE && cp != 0xFFFF; });
 }
 
 void AppendDotText(std::string* out, std::string_view s) {

@@ -1535,35 +1535,22 @@ Node* Parser::ParseExpression() {
 }
 
 Node* Parser::ParseDisjunction() {
-  uint32_t begin = Cur().begin;
-  Node* first = ParseConjunction();
-  A2G_TRY(first);
-  if (K() != TokenKind::kOr) return first;
-  size_t mark = scratch_.size();
-  scratch_.push_back(first);
-  while (Accept(TokenKind::kOr)) {
-    Node* e = ParseConjunction();
-    if (e == nullptr) {
-      scratch_.resize(mark);
-      return nullptr;
-    }
-    scratch_.push_back(e);
-  }
-  Node* b = New(Kind::BoolOp, begin, PrevEnd());
-  SetInt(b, ast::BoolOpFields::op, Sing(Singleton::Or));
-  b->fields[ast::BoolOpFields::values].list = TakeList(mark);
-  return b;
+  return ParseBoolOp(TokenKind::kOr, Singleton::Or, &Parser::ParseConjunction);
 }
 
 Node* Parser::ParseConjunction() {
+  return ParseBoolOp(TokenKind::kAnd, Singleton::And, &Parser::ParseInversion);
+}
+
+Node* Parser::ParseBoolOp(TokenKind op_token, Singleton op, Node* (Parser::*operand)()) {
   uint32_t begin = Cur().begin;
-  Node* first = ParseInversion();
+  Node* first = (this->*operand)();
   A2G_TRY(first);
-  if (K() != TokenKind::kAnd) return first;
+  if (K() != op_token) return first;
   size_t mark = scratch_.size();
   scratch_.push_back(first);
-  while (Accept(TokenKind::kAnd)) {
-    Node* e = ParseInversion();
+  while (Accept(op_token)) {
+    Node* e = (this->*operand)();
     if (e == nullptr) {
       scratch_.resize(mark);
       return nullptr;
@@ -1571,7 +1558,7 @@ Node* Parser::ParseConjunction() {
     scratch_.push_back(e);
   }
   Node* b = New(Kind::BoolOp, begin, PrevEnd());
-  SetInt(b, ast::BoolOpFields::op, Sing(Singleton::And));
+  SetInt(b, ast::BoolOpFields::op, Sing(op));
   b->fields[ast::BoolOpFields::values].list = TakeList(mark);
   return b;
 }

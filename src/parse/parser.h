@@ -157,6 +157,8 @@ class Parser {
   Node* ParseExpressionNoCond();
   Node* ParseDisjunction();
   Node* ParseConjunction();
+  /// `a or b or c` / `a and b`: one BoolOp over operands parsed by `operand`.
+  Node* ParseBoolOp(lex::TokenKind op_token, ast::Singleton op, Node* (Parser::*operand)());
   Node* ParseInversion();
   Node* ParseComparison();
   Node* ParseBitOr(int min_prec);

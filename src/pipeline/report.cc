@@ -3,6 +3,7 @@
 #include <string>
 
 #include "ast2graph/graph.h"
+#include "export/output.h"
 #include "export/text.h"
 #include "pipeline/pipeline.h"
 
@@ -23,23 +24,13 @@ std::string Number(double v) {
   return buf;
 }
 
-/// Writes `text` to `path` ("-": stdout) through a temporary name, so a failed write leaves no
-/// partial file.
+/// Writes `text` to `path` ("-": stdout) through the exporters' atomic output file.
 Status WriteText(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0 ? Status::Ok() : Status(ErrorCode::kOutput, "stdout");
-  }
-  std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Status(ErrorCode::kOutput, "cannot write " + path);
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status(ErrorCode::kOutput, "cannot write " + path);
-  }
-  return Status::Ok();
+  exporters::OutputFile out;
+  Status s = out.Open(path);
+  if (!s.ok()) return s;
+  out.buf() = text;
+  return out.Commit();
 }
 
 std::string MetricsJson(const RunSummary& s, const PipelineOptions& options) {
