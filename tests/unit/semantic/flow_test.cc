@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -180,39 +179,24 @@ TEST(Flow, DeepExpressionsWalkWithoutRecursion) {
   EXPECT_EQ(std::count(edges.begin(), edges.end(), "3->1"), 1);
 }
 
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-/// CPU seconds of the fastest of three Analyze runs over `n` module-level assignments.
-double AnalyzeSeconds(int n, FileSemantics* sem) {
+/// `n` module-level assignments, each reading an earlier one.
+std::string ChainModule(int n) {
   std::string src;
   for (int i = 0; i < n; ++i) src += "v" + std::to_string(i) + " = v" + std::to_string(i / 2) + "\n";
-  ParsedModule m = Parse(src);
-  EXPECT_TRUE(m.ok());
-  double best = 1e9;
-  for (int round = 0; round < 3; ++round) {
-    double start = CpuSeconds();
-    *sem = Analyze(m, {"m", false});
-    best = std::min(best, CpuSeconds() - start);
-  }
-  return best;
+  return src;
 }
 
-TEST(Flow, HugeModuleStaysLinear) {
-  // Module-level assignments, each reading an earlier one: bit vectors would cost points x
-  // definitions (25 times more for 5 times the code); the sparse solver is linear (5 times).
-  FileSemantics small, big;
-  double t_small = AnalyzeSeconds(20000, &small);
-  double t_big = AnalyzeSeconds(100000, &big);
+TEST(Flow, HugeModuleIsAnalyzedExactly) {
+  // 100,000 module-level assignments: the sparse solver handles them without the points x
+  // definitions blow-up of bit vectors (its speed is measured in bench/, not asserted here).
+  // The names in the result point into the parsed module, so it must outlive them.
+  ParsedModule m = Parse(ChainModule(100000));
+  ASSERT_TRUE(m.ok());
+  FileSemantics big = Analyze(m, {"m", false});
   EXPECT_EQ(big.exports.size(), 100000u);
   size_t v1_uses = 0;  // v2 = v1 and v3 = v1, each reading its one definition
   for (const DependsEdge& d : big.depends) v1_uses += d.type == DependsType::kData && d.name == "v1";
   EXPECT_EQ(v1_uses, 2u);
-  std::printf("20,000 statements: %.3f s, 100,000: %.3f s\n", t_small, t_big);
-  EXPECT_LT(t_big, 12 * t_small + 0.05);
 }
 
 /// A random program over the names a..e: every statement kind that changes control flow.
