@@ -49,7 +49,9 @@ def rates(name):
 print(f"files: {cpy['files']} ({cpy['bytes'] / 1e6:.1f} MB), rejected by CPython: {cpy['rejected']}")
 print(f"{'':28}{'wall MB/s':>12}{'CPU MB/s':>12}")
 rows = [("ast2graph Parse", "parse/all"), ("ast2graph tokenizer only", "tokenize/all"),
-        ("ast2graph worst file", "parse/worst"), ("ast2graph largest file", "parse/largest")]
+        ("ast2graph worst file", "parse/worst"), ("ast2graph largest file", "parse/largest"),
+        ("semantic: scopes", "semantic/scopes"), ("semantic: flow + def-use", "semantic/flow"),
+        ("semantic: Analyze (all)", "semantic/all")]
 for title, name in rows:
     if name in ours:
         wall, cpu = rates(name)
@@ -60,6 +62,11 @@ ccpu = cpy["bytes"] / 1e6 / cpy["cpu_seconds"]
 print(f"{'CPython ' + cpy['python'] + ' ast.parse':28}{cwall:12.1f}{ccpu:12.1f}")
 wall, cpu = rates("parse/all")
 print(f"{'ratio ast2graph / CPython':28}{wall / cwall:11.2f}x{cpu / ccpu:11.2f}x")
+if "semantic/all" in ours:
+    # Issue #6: semantic analysis must cost less than parsing (time per MB ratio < 1.0).
+    swall, scpu = rates("semantic/all")
+    print(f"{'semantic/all / parse/all':28}{wall / swall:11.2f}x{cpu / scpu:11.2f}x"
+          "  time per MB (goal < 1.0)")
 if os.path.exists(sys.argv[3]):
     for line in open(sys.argv[3]):
         if "Maximum resident set size" in line:
