@@ -6,9 +6,12 @@
 
 namespace ast2graph::cli {
 
-
 /// `parse`: the graph of a code base, written to files (cmd_parse.cc).
 void AddParseCommand(CLI::App& app, int* exit_code);
+/// `load`: the graph of a code base, written into Neo4j over Bolt (cmd_load.cc).
+void AddLoadCommand(CLI::App& app, int* exit_code);
+/// `link`: cross-file edges resolved inside the database after sharded loads (cmd_link.cc).
+void AddLinkCommand(CLI::App& app, int* exit_code);
 /// `stats`: counts and timings without writing a graph (cmd_stats.cc).
 void AddStatsCommand(CLI::App& app, int* exit_code);
 
@@ -20,10 +23,6 @@ void AddDumpScopesCommand(CLI::App& app, int* exit_code);
 
 /// `dump-flow FILE`: NEXT and DEPENDS_ON of FILE, readable (cmd_dump_flow.cc).
 void AddDumpFlowCommand(CLI::App& app, int* exit_code);
-
-/// A command whose issue has not landed yet: it says so and exits 2, pretending nothing.
-void AddPendingCommand(CLI::App& app, const char* name, const char* description,
-                       const char* usage, int issue, int* exit_code);
 
 /// Runs the CLI; returns the process exit status.
 int Main(int argc, char** argv);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ast2graph/graph.h"
@@ -20,17 +21,17 @@ enum class ProgressMode { kAuto, kNever, kAlways };
 enum class Depth { kParseOnly, kGraph };
 
 struct PipelineOptions {
-  unsigned jobs = 0;                         ///< 0: all cores
-  uint64_t memory_limit = 512ull << 20;      ///< bytes of files in flight, estimated
+  unsigned jobs = 0;                     ///< 0: all cores
+  uint64_t memory_limit = 512ull << 20;  ///< bytes of files in flight, estimated
   OnError on_error = OnError::kContinue;
   uint64_t max_file_size = 10ull << 20;
-  uint64_t max_nodes = 0;                    ///< 0: unlimited
+  uint64_t max_nodes = 0;  ///< 0: unlimited
   ProgressMode progress = ProgressMode::kAuto;
   Depth depth = Depth::kGraph;
-  bool semantics = true;                     ///< NEXT and DEPENDS_ON edges
-  std::string metrics_path;                  ///< --metrics FILE (JSON)
-  std::string errors_path;                   ///< --errors FILE (JSONL)
-  std::string command = "parse";             ///< for the metrics file
+  bool semantics = true;          ///< NEXT and DEPENDS_ON edges
+  std::string metrics_path;       ///< --metrics FILE (JSON)
+  std::string errors_path;        ///< --errors FILE (JSONL)
+  std::string command = "parse";  ///< for the metrics file
 };
 
 /// A file that failed, with its code: in the summary, --errors and its SourceFile node.
@@ -60,6 +61,10 @@ struct RunSummary {
   unsigned jobs = 0;
   bool stopped_early = false;  ///< fail-fast stopped the run
   Status sink_status;          ///< the writer's failure, if any
+  /// Counters of the sink (e.g. the Neo4j writer's rows, batches, server time), written under
+  /// the command's name in --metrics and shown in the summary; `retries` is reported on its own.
+  std::vector<std::pair<std::string, double>> sink_metrics;
+  uint64_t retries = 0;
 };
 
 /// The defaults the seed's worker optimizer chose, by project size (small < 100 files, medium
@@ -73,8 +78,7 @@ Preset PresetFor(size_t file_count);
 
 /// Runs the pipeline over `files`, writing each file's graph to `sink` (may be null: count only).
 /// Never throws. Returns the summary; the sink's failure is in summary.sink_status.
-RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
-               graph::GraphSink* sink);
+RunSummary Run(const Discovery& discovery, const PipelineOptions& options, graph::GraphSink* sink);
 
 /// Writes the summary to stderr (human) and, when asked, the metrics and errors files.
 Status Report(const RunSummary& summary, const PipelineOptions& options);

@@ -82,7 +82,18 @@ std::string MetricsJson(const RunSummary& s, const PipelineOptions& options) {
   out += "\"throughput\":{\"mb_per_second\":" + Number(mbps) +
          ",\"files_per_second\":" + Number(fps) + "},";
   out += "\"jobs\":" + std::to_string(s.jobs) + ",\"worker_efficiency\":" + Number(efficiency) +
-         ",\"peak_rss_bytes\":" + std::to_string(s.peak_rss_bytes) + ",\"retries\":0}\n";
+         ",\"peak_rss_bytes\":" + std::to_string(s.peak_rss_bytes) + ",";
+  if (!s.sink_metrics.empty()) {
+    Key(&out, options.command.c_str());
+    out += "{";
+    for (size_t i = 0; i < s.sink_metrics.size(); ++i) {
+      if (i) out += ",";
+      Key(&out, s.sink_metrics[i].first.c_str());
+      out += Number(s.sink_metrics[i].second);
+    }
+    out += "},";
+  }
+  out += "\"retries\":" + std::to_string(s.retries) + "}\n";
   return out;
 }
 
@@ -102,6 +113,13 @@ Status Report(const RunSummary& s, const PipelineOptions& options) {
                  static_cast<unsigned long long>(s.edges_by_type[2]));
   }
   std::fprintf(stderr, " in %.2fs\n", s.wall_seconds);
+  if (!s.sink_metrics.empty()) {
+    std::string line;
+    for (const auto& [name, value] : s.sink_metrics) {
+      line += (line.empty() ? "  " : ", ") + name + " " + Number(value);
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
   for (const auto& [code, n] : s.failures_by_code) {
     std::fprintf(stderr, "  %s: %llu files\n", code.c_str(), static_cast<unsigned long long>(n));
   }
@@ -144,8 +162,8 @@ Status Report(const RunSummary& s, const PipelineOptions& options) {
       text += ",";
       Key(&text, "message");
       AppendJsonString(&text, f.message);
-      text += ",\"line\":" + std::to_string(f.line) + ",\"column\":" + std::to_string(f.column) +
-              "}\n";
+      text +=
+          ",\"line\":" + std::to_string(f.line) + ",\"column\":" + std::to_string(f.column) + "}\n";
     }
     Status e = WriteText(options.errors_path, text);
     if (!e.ok()) status = e;
