@@ -1221,9 +1221,158 @@ function parse(text) {
   return clauses;
 }
 
+// ---- Compiled fast paths ----------------------------------------------------------------------
+//
+// The writer sends the same two statement shapes hundreds of thousands of times
+// (src/graph/cypher.cc):
+//   node: UNWIND $rows AS r MERGE (n:`L` {id: r.id}) SET n += r[, n:`T`]
+//   rel:  UNWIND $rows AS r MERGE (a:`A` {id: r.src}) MERGE (b:`B` {id: r.dst})
+//         MERGE (a)-[e:`T` {id: r.props.id}]->(b) SET e += r.props
+// Those shapes are recognised on the parsed clauses (so spelling and quoting follow the parser)
+// and run without per-row Maps, generators or pattern matching, with the same effects in the same
+// order as the general Executor: clause by clause over all rows, each row seeing the writes of the
+// rows before it, ids looked up in the property index. When a batch holds anything the fast path
+// does not model exactly (a row that is not a map, a non-string id), the whole statement goes to
+// the general Executor, which stays the reference.
+
+const isVar = (e, name) => e && e.kind === 'var' && (name === undefined || e.name === name);
+const isPropOf = (e, v, key) => e && e.kind === 'prop' && e.key === key && isVar(e.a, v);
+function onlyIdProp(props, test) {
+  return props && props.kind === 'map' && props.entries.length === 1 && props.entries[0][0] === 'id' && test(props.entries[0][1]);
+}
+/// `MERGE (v:L {id: <expr>})` with no ON CREATE / ON MATCH: returns {v, label} or null.
+function mergeNodeById(c, test) {
+  if (c.kind !== 'MERGE' || c.onCreate.length || c.onMatch.length) return null;
+  const { nodes, rels } = c.pattern;
+  if (rels.length || nodes.length !== 1) return null;
+  const np = nodes[0];
+  if (!np.v || np.labels.length !== 1 || !onlyIdProp(np.props, test)) return null;
+  return { v: np.v, label: np.labels[0] };
+}
+
+function compilePlan(clauses) {
+  const [u, ...rest] = clauses;
+  if (!u || u.kind !== 'UNWIND' || u.expr.kind !== 'param') return null;
+  const r = u.as;
+  // Node rows.
+  if (rest.length === 2) {
+    const m = mergeNodeById(rest[0], (x) => isPropOf(x, r, 'id'));
+    const set = rest[1];
+    if (!m || m.v === r || set.kind !== 'SET') return null;
+    const [plus, labels, ...more] = set.items;
+    if (more.length || !plus || plus.kind !== 'merge' || plus.v !== m.v || !isVar(plus.expr, r)) return null;
+    if (labels && (labels.kind !== 'labels' || labels.v !== m.v)) return null;
+    return { kind: 'node', param: u.expr.name, label: m.label, extra: labels ? labels.labels : [] };
+  }
+  // Relationship rows.
+  if (rest.length === 4) {
+    const a = mergeNodeById(rest[0], (x) => isPropOf(x, r, 'src'));
+    const b = mergeNodeById(rest[1], (x) => isPropOf(x, r, 'dst'));
+    const m = rest[2];
+    const set = rest[3];
+    if (!a || !b || a.v === b.v || a.v === r || b.v === r) return null;
+    if (m.kind !== 'MERGE' || m.onCreate.length || m.onMatch.length) return null;
+    const { nodes, rels } = m.pattern;
+    if (nodes.length !== 2 || rels.length !== 1) return null;
+    const [na, nb] = nodes;
+    const rp = rels[0];
+    if (na.v !== a.v || na.labels.length || na.props || nb.v !== b.v || nb.labels.length || nb.props) return null;
+    if (!rp.v || rp.dir !== 'out' || !rp.type || [r, a.v, b.v].includes(rp.v)) return null;
+    const propsOfRow = (x) => isPropOf(x, r, 'props');
+    if (!onlyIdProp(rp.props, (x) => x.kind === 'prop' && x.key === 'id' && propsOfRow(x.a))) return null;
+    if (set.kind !== 'SET' || set.items.length !== 1) return null;
+    const it = set.items[0];
+    if (it.kind !== 'merge' || it.v !== rp.v || !propsOfRow(it.expr)) return null;
+    return { kind: 'rel', param: u.expr.name, startLabel: a.label, endLabel: b.label, type: rp.type };
+  }
+  return null;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const field = (m, k) => (hasOwn.call(m, k) && m[k] !== undefined ? m[k] : null);
+
+/// Nodes with `label` and string property id = `id`, as the general matcher finds them.
+function nodesById(g, label, id) {
+  const s = g.byProp.get('id').get(id);
+  if (!s) return [];
+  const out = [];
+  for (const n of s) if (!n.deleted && n.labels.has(label)) out.push(n);
+  return out;
+}
+
+/// MERGE (v:label {id: <ids[i]>}) over rows: the rows it produces, as [rowIndex, node] pairs.
+function mergeNodes(tx, label, rowsIn, idOf) {
+  const out = [];
+  for (const row of rowsIn) {
+    const id = idOf(row);
+    const found = nodesById(tx.g, label, id);
+    if (found.length) for (const n of found) out.push(row.concat([n]));
+    else out.push(row.concat([tx.createNode([label], [['id', id]])]));
+  }
+  return out;
+}
+
+/// SET target += map, as Executor.applySet does it.
+function setAll(tx, target, m) {
+  for (const k of Object.keys(m)) tx.setProp(target, k, m[k]);
+}
+
+function runPlan(plan, graph, tx, params) {
+  if (!hasOwn.call(params, plan.param)) return null;
+  const list = params[plan.param];
+  if (!Array.isArray(list)) return null;
+  if (plan.kind === 'node') {
+    for (const r of list) if (!isMap(r) || typeof field(r, 'id') !== 'string') return null;
+    const rows = mergeNodes(tx, plan.label, list.map((r) => [r]), (row) => row[0].id);
+    for (const [r, n] of rows) {
+      setAll(tx, n, r);
+      for (const l of plan.extra) tx.addLabel(n, l);
+    }
+  } else {
+    for (const r of list) {
+      if (!isMap(r) || typeof field(r, 'src') !== 'string' || typeof field(r, 'dst') !== 'string') return null;
+      const p = field(r, 'props');
+      if (!isMap(p) || typeof field(p, 'id') !== 'string') return null;
+    }
+    let rows = mergeNodes(tx, plan.startLabel, list.map((r) => [r]), (row) => row[0].src);
+    rows = mergeNodes(tx, plan.endLabel, rows, (row) => row[0].dst);
+    const withRel = [];
+    for (const row of rows) {
+      const [r, a, b] = row;
+      const id = r.props.id;
+      const found = [];
+      for (const rel of graph.relById.get(id) || []) {
+        if (rel.start === a && !rel.deleted && rel.type === plan.type && rel.end === b && !b.deleted) found.push(rel);
+      }
+      if (a.deleted) found.length = 0;
+      if (found.length) for (const rel of found) withRel.push([r, rel]);
+      else withRel.push([r, tx.createRel(plan.type, a, b, [['id', id]])]);
+    }
+    for (const [r, e] of withRel) setAll(tx, e, r.props);
+  }
+  return { columns: [], records: [], wrote: true, schemaOnly: false };
+}
+
+const planCache = new Map();
+function planFor(text) {
+  let plan = planCache.get(text);
+  if (plan === undefined) {
+    plan = compilePlan(parse(text));
+    if (planCache.size > 10000) planCache.clear();
+    planCache.set(text, plan);
+  }
+  return plan;
+}
+
 /// Runs one statement in `tx`. Returns {columns, records, wrote}.
 function execute(graph, tx, text, params) {
-  return new Executor(graph, tx, params || {}).run(parse(text));
+  params = params || {};
+  const plan = planFor(text);
+  if (plan) {
+    const result = runPlan(plan, graph, tx, params);
+    if (result) return result;
+  }
+  return new Executor(graph, tx, params).run(parse(text));
 }
 
 /// True when a statement would write (for NotALeader on cluster followers).

@@ -31,6 +31,7 @@ const { packstream, channel } = require('neo4j-driver-bolt-connection');
 const { int, isInt } = require('neo4j-driver-core');
 const ChannelBuffer = require('neo4j-driver-bolt-connection/lib/channel/channel-buf').default;
 const cypher = require('./cypher');
+const wire = require('./wire');
 
 const { Structure } = packstream.structure;
 
@@ -58,8 +59,19 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv);
-// Written synchronously, so a test reading the log right after a reply sees every line.
+// Buffered, and written synchronously before every reply goes out (and before a connection is
+// closed or a control command answered), so a test reading the log right after a reply sees
+// every line, without one write system call per message.
 const logFd = opts.log ? fs.openSync(opts.log, 'a') : null;
+let logLines = [];
+let logBytes = 0;
+function flushLog() {
+  if (!logLines.length) return;
+  const text = logLines.join('');
+  logLines = [];
+  logBytes = 0;
+  fs.writeSync(logFd, text);
+}
 
 // ---- Shared state ----------------------------------------------------------------------------
 
@@ -71,6 +83,7 @@ const counters = new Map();   // message name (or name:match) -> count across co
 const stats = { connections: 0, messages: {}, commits: 0, rollbacks: 0 };
 let nextConnection = 0;
 let nextBookmark = 0;
+let bigMessages = 0;  // messages over 4 KiB, for sampling the decoder cross-check
 
 // One writer at a time (serializable, like Neo4j's locks for our workload): a transaction takes
 // the lock at its first RUN and holds it until COMMIT/ROLLBACK/RESET or its connection closes.
@@ -92,9 +105,15 @@ function releaseLock(session) {
   }
 }
 
+const bigintAsNumber = (k, v) => (typeof v === 'bigint' ? Number(v) : v);
 function log(entry) {
-  if (logFd !== null) fs.writeSync(logFd, JSON.stringify(entry, (k, v) => (typeof v === 'bigint' ? Number(v) : v)) + '\n');
+  if (logFd === null) return;
+  const line = `${JSON.stringify(entry, bigintAsNumber)}\n`;
+  logLines.push(line);
+  logBytes += line.length;
+  if (logBytes > (8 << 20)) flushLog();
 }
+process.on('exit', flushLog);
 
 // Converts unpacked driver values into plain JS values for the interpreter: Integer -> BigInt.
 function fromWire(v) {
@@ -197,6 +216,7 @@ class Session {
       const reply = Buffer.alloc(4);
       if (this.version) reply.writeUInt8(this.version.minor, 2), reply.writeUInt8(this.version.major, 3);
       log({ conn: this.id, member: this.member.index, dir: 'S', msg: 'HANDSHAKE', version: this.version ? `${this.version.major}.${this.version.minor}` : 'none' });
+      flushLog();
       this.socket.write(reply);
       if (!this.version) { this.socket.end(); this.closed = true; return; }
       this.state = 'CONNECTED';
@@ -231,12 +251,31 @@ class Session {
 
   onMessage(buf) {
     let value;
+    const bytes = wire.messageBytes(buf);
     try {
-      value = new packstream.v2.Unpacker(false, false).unpack(buf);
+      value = wire.decode(bytes);
     } catch (e) {
-      log({ conn: this.id, error: `unpack: ${e.message}` });
-      this.close();
-      return;
+      if (!(e instanceof wire.DecodeError) && !(e instanceof RangeError)) throw e;
+      value = undefined;  // the official Unpacker below decides, and reports its own error
+    }
+    // The official Unpacker is the reference: it reads every small message (all but RUN's big
+    // parameter lists) and one in 16 of the big ones too, and a difference closes the connection.
+    if (value === undefined || bytes.length <= 4096 || (++bigMessages & 15) === 1) {
+      const diff = value === undefined ? null : wire.crossCheck(bytes, value);
+      if (value === undefined || diff) {
+        try {
+          value = fromWire(new packstream.v2.Unpacker(false, false).unpack(new ChannelBuffer(bytes)));
+        } catch (e) {
+          log({ conn: this.id, error: `unpack: ${e.message}` });
+          this.close();
+          return;
+        }
+        if (diff) {
+          log({ conn: this.id, error: `internal: PackStream decoders differ at ${diff}` });
+          this.close();
+          return;
+        }
+      }
     }
     if (!(value instanceof Structure)) { this.close(); return; }
     this.inbox.push(value);
@@ -249,7 +288,7 @@ class Session {
     try {
       while (this.inbox.length && !this.closed) {
         const m = this.inbox.shift();
-        await this.handle(m.signature, m.fields.map(fromWire));
+        await this.handle(m.signature, m.fields);
         this.flush();
       }
     } catch (e) {
@@ -274,6 +313,7 @@ class Session {
   ignored() { this.send(0x7e, []); }
   flush() {
     this.chunker.flush();
+    flushLog();
     if (this.out.length && !this.closed) this.socket.write(Buffer.concat(this.out));
     this.out = [];
   }
@@ -288,6 +328,7 @@ class Session {
     if (this.closed) return;
     this.closed = true;
     this.failTx();
+    flushLog();
     this.socket.destroy();
   }
 
@@ -303,6 +344,7 @@ class Session {
     const fault = faultFor(name, query);
     if (fault) {
       log({ conn: this.id, fault });
+      flushLog();
       if (fault.action === 'delay') {
         await new Promise((r) => setTimeout(r, fault.ms || 1000));
         if (this.closed) return;  // the client gave up: nothing of this message happens
@@ -536,6 +578,7 @@ async function main() {
     const sp = line.indexOf(' ');
     const cmd = sp < 0 ? line : line.slice(0, sp);
     const arg = sp < 0 ? '' : line.slice(sp + 1);
+    if (logFd !== null) flushLog();
     try {
       if (cmd === 'dump') {
         const d = cypher.dump(graph);
