@@ -523,12 +523,109 @@ class Parser {
 }
 
 // ---- Graph -----------------------------------------------------------------------------------
+//
+// Sized for millions of entities (a whole standard library): label sets are shared immutable
+// objects, properties live in prototype-less plain objects (one hidden class per key set instead
+// of a hash table per entity), adjacency in arrays, and the property indexes hold an entity
+// directly until a second one shares the value.
+
+/// An immutable, interned set of labels in insertion order: a node points to one of these, so
+/// the millions of nodes with labels ASTNode + Name share a single object.
+class LabelSet {
+  constructor(list) {
+    this.list = list;
+    this.size = list.length;
+    this.plus = new Map();
+    this.minus = new Map();
+  }
+  has(l) { return this.list.includes(l); }
+  [Symbol.iterator]() { return this.list[Symbol.iterator](); }
+  with(l) {
+    if (this.has(l)) return this;
+    let s = this.plus.get(l);
+    if (!s) { s = LabelSet.of([...this.list, l]); this.plus.set(l, s); }
+    return s;
+  }
+  without(l) {
+    if (!this.has(l)) return this;
+    let s = this.minus.get(l);
+    if (!s) { s = LabelSet.of(this.list.filter((x) => x !== l)); this.minus.set(l, s); }
+    return s;
+  }
+  static of(list) {
+    const key = list.join('\u0000');
+    let s = LabelSet.interned.get(key);
+    if (!s) { s = new LabelSet(Object.freeze(list)); LabelSet.interned.set(key, s); }
+    return s;
+  }
+}
+LabelSet.interned = new Map();
+const NO_LABELS = LabelSet.of([]);
+
+/// Properties of one entity with the Map interface the interpreter uses. The object's prototype
+/// has no prototype, so keys such as "constructor" or "__proto__" are plain data. Values are
+/// never undefined (a property set to null is removed).
+const PROPS_PROTO = Object.create(null);
+class Props {
+  constructor() { this.o = Object.create(PROPS_PROTO); this.size = 0; }
+  get(k) { return this.o[k]; }
+  has(k) { return this.o[k] !== undefined; }
+  set(k, v) {
+    if (this.o[k] === undefined) this.size++;
+    this.o[k] = v;
+    return this;
+  }
+  delete(k) {
+    if (this.o[k] === undefined) return false;
+    delete this.o[k];
+    this.size--;
+    return true;
+  }
+  keys() { return Object.keys(this.o)[Symbol.iterator](); }
+  entries() { const o = this.o; return Object.keys(o).map((k) => [k, o[k]])[Symbol.iterator](); }
+  [Symbol.iterator]() { return this.entries(); }
+}
+
+const EMPTY = Object.freeze([]);
 
 class Node {
-  constructor(iid) { this.iid = iid; this.labels = new Set(); this.props = new Map(); this.out = new Set(); this.in = new Set(); this.deleted = false; }
+  constructor(iid, born) { this.iid = iid; this.labels = NO_LABELS; this.props = new Props(); this.out = EMPTY; this.in = EMPTY; this.deleted = false; this.born = born; }
+  /// For the server's message log (adjacency would make a cycle).
+  toJSON() { return { iid: this.iid, labels: this.labels.list, props: this.props.o }; }
 }
 class Rel {
-  constructor(iid, type, start, end) { this.iid = iid; this.type = type; this.start = start; this.end = end; this.props = new Map(); this.deleted = false; }
+  constructor(iid, type, start, end, born) { this.iid = iid; this.type = type; this.start = start; this.end = end; this.props = new Props(); this.deleted = false; this.born = born; }
+  toJSON() { return { iid: this.iid, type: this.type, start: this.start.iid, end: this.end.iid, props: this.props.o }; }
+}
+
+/// Index maps hold value -> entity, or value -> Set of entities when several share it.
+function slotAdd(map, value, x) {
+  const cur = map.get(value);
+  if (cur === undefined) map.set(value, x);
+  else if (cur instanceof Set) cur.add(x);
+  else if (cur !== x) map.set(value, new Set([cur, x]));
+}
+function slotRemove(map, value, x) {
+  const cur = map.get(value);
+  if (cur === x) map.delete(value);
+  else if (cur instanceof Set) {
+    cur.delete(x);
+    if (cur.size === 1) map.set(value, cur.values().next().value);
+  }
+}
+function slotGet(map, value) {
+  const cur = map.get(value);
+  return cur === undefined ? EMPTY : cur instanceof Set ? cur : [cur];
+}
+/// Appends to an adjacency list: exact-size copies while short (a pushed-to empty array reserves
+/// 17 slots, and most nodes have one to three relationships each way), amortised pushes beyond.
+function withAdded(a, x) {
+  if (a.length >= 16) { a.push(x); return a; }
+  return a.concat([x]);
+}
+function arrayRemove(a, x) {
+  const i = a.lastIndexOf(x);
+  if (i >= 0) a.splice(i, 1);
 }
 
 const INDEXED = ['id', 'source_id'];
@@ -538,9 +635,10 @@ class Graph {
     this.nodes = new Map();
     this.rels = new Map();
     this.nextId = 0;
+    this.nextTx = 1;
     this.byLabel = new Map();
     this.byProp = new Map(INDEXED.map((k) => [k, new Map()]));
-    this.relById = new Map();  // relationship property id -> Set of relationships
+    this.relById = new Map();  // relationship property id -> relationship(s)
     this.constraints = new Map();  // name -> {label, prop}
     this.indexes = new Map();
     this.schemaLog = [];  // names in creation order
@@ -548,14 +646,12 @@ class Graph {
   indexAdd(key, value, node) {
     const idx = this.byProp.get(key);
     if (!idx || typeof value !== 'string') return;
-    if (!idx.has(value)) idx.set(value, new Set());
-    idx.get(value).add(node);
+    slotAdd(idx, value, node);
   }
   indexRemove(key, value, node) {
     const idx = this.byProp.get(key);
     if (!idx || typeof value !== 'string') return;
-    const s = idx.get(value);
-    if (s) { s.delete(node); if (!s.size) idx.delete(value); }
+    slotRemove(idx, value, node);
   }
   labelAdd(label, node) {
     if (!this.byLabel.has(label)) this.byLabel.set(label, new Set());
@@ -565,35 +661,124 @@ class Graph {
     const s = this.byLabel.get(label);
     if (s) s.delete(node);
   }
-  nodesWithLabel(label) { return this.byLabel.get(label) || new Set(); }
+  nodesWithLabel(label) { return this.byLabel.get(label) || EMPTY; }
   relIndexAdd(value, rel) {
     if (typeof value !== 'string') return;
-    if (!this.relById.has(value)) this.relById.set(value, new Set());
-    this.relById.get(value).add(rel);
+    slotAdd(this.relById, value, rel);
   }
   relIndexRemove(value, rel) {
     if (typeof value !== 'string') return;
-    const s = this.relById.get(value);
-    if (s) { s.delete(rel); if (!s.size) this.relById.delete(value); }
+    slotRemove(this.relById, value, rel);
   }
+  relsWithId(value) { return slotGet(this.relById, value); }
   nodesWithProp(key, value) {
     const idx = this.byProp.get(key);
-    return (idx && idx.get(value)) || new Set();
+    return idx ? slotGet(idx, value) : EMPTY;
   }
 }
 
+// Undo log entries: an opcode followed by its operands, flat in one array (millions of closures
+// would outweigh the graph). Changes to an entity created in the same transaction are not
+// recorded: undoing its creation removes it whole, from every index, as it is at that point.
+const U_NODE = 1;      // node
+const U_REL = 2;       // rel
+const U_LABEL_ADD = 3;  // node, label
+const U_LABEL_DEL = 4;  // node, label
+const U_PROP = 5;      // entity, key, old value (undefined: absent)
+const U_DEL_REL = 6;   // rel
+const U_DEL_NODE = 7;  // node
+const U_SCHEMA = 8;    // collection, name
+
 /// A transaction's view: every mutation records how to undo it.
 class Tx {
-  constructor(graph) { this.g = graph; this.undo = []; this.writes = 0; }
+  constructor(graph) { this.g = graph; this.undo = []; this.writes = 0; this.serial = graph.nextTx++; }
   rollback() {
-    for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]();
+    const g = this.g;
+    const u = this.undo;
+    let i = u.length;
+    while (i > 0) {
+      const op = u[--i];
+      switch (op) {
+        case U_NODE: {
+          const n = u[--i];
+          g.nodes.delete(n.iid);
+          for (const l of n.labels) g.labelRemove(l, n);
+          for (const [k, v] of n.props) g.indexRemove(k, v, n);
+          n.deleted = true;
+          break;
+        }
+        case U_REL: {
+          const r = u[--i];
+          g.rels.delete(r.iid);
+          arrayRemove(r.start.out, r);
+          arrayRemove(r.end.in, r);
+          g.relIndexRemove(r.props.get('id'), r);
+          r.deleted = true;
+          break;
+        }
+        case U_LABEL_ADD: {
+          const l = u[--i];
+          const n = u[--i];
+          n.labels = n.labels.without(l);
+          g.labelRemove(l, n);
+          break;
+        }
+        case U_LABEL_DEL: {
+          const l = u[--i];
+          const n = u[--i];
+          n.labels = n.labels.with(l);
+          g.labelAdd(l, n);
+          break;
+        }
+        case U_PROP: {
+          const old = u[--i];
+          const key = u[--i];
+          const e = u[--i];
+          const cur = e.props.get(key);
+          const isNode = e instanceof Node;
+          if (cur !== undefined) {
+            if (isNode) g.indexRemove(key, cur, e);
+            else if (key === 'id') g.relIndexRemove(cur, e);
+          }
+          if (old === undefined) e.props.delete(key);
+          else {
+            e.props.set(key, old);
+            if (isNode) g.indexAdd(key, old, e);
+            else if (key === 'id') g.relIndexAdd(old, e);
+          }
+          break;
+        }
+        case U_DEL_REL: {
+          const r = u[--i];
+          r.deleted = false; g.rels.set(r.iid, r); r.start.out = withAdded(r.start.out, r); r.end.in = withAdded(r.end.in, r);
+          g.relIndexAdd(r.props.get('id'), r);
+          break;
+        }
+        case U_DEL_NODE: {
+          const n = u[--i];
+          n.deleted = false;
+          g.nodes.set(n.iid, n);
+          for (const l of n.labels) g.labelAdd(l, n);
+          for (const [k, v] of n.props) g.indexAdd(k, v, n);
+          break;
+        }
+        case U_SCHEMA: {
+          const name = u[--i];
+          const coll = u[--i];
+          coll.delete(name);
+          g.schemaLog.pop();
+          break;
+        }
+        default: throw new Error(`bad undo entry ${op}`);
+      }
+    }
     this.undo = [];
   }
   createNode(labels, props) {
     const g = this.g;
-    const n = new Node(g.nextId++);
+    const n = new Node(g.nextId++, this.serial);
     g.nodes.set(n.iid, n);
-    this.undo.push(() => { g.nodes.delete(n.iid); });
+    this.undo.push(n, U_NODE);
     for (const l of labels) this.addLabel(n, l);
     for (const [k, v] of props) this.setProp(n, k, v);
     this.writes++;
@@ -601,28 +786,33 @@ class Tx {
   }
   createRel(type, start, end, props) {
     const g = this.g;
-    const r = new Rel(g.nextId++, type, start, end);
+    const r = new Rel(g.nextId++, type, start, end, this.serial);
     g.rels.set(r.iid, r);
-    start.out.add(r);
-    end.in.add(r);
-    this.undo.push(() => { g.rels.delete(r.iid); start.out.delete(r); end.in.delete(r); });
+    start.out = withAdded(start.out, r);
+    end.in = withAdded(end.in, r);
+    this.undo.push(r, U_REL);
     for (const [k, v] of props) this.setProp(r, k, v);
     this.writes++;
     return r;
   }
+  addSchema(coll, name, rule) {
+    coll.set(name, rule);
+    this.g.schemaLog.push(name);
+    this.undo.push(coll, name, U_SCHEMA);
+  }
   addLabel(n, label) {
     if (n.labels.has(label)) return;
-    this.checkUnique(n, new Set([label]));
-    n.labels.add(label);
+    if (this.g.constraints.size) this.checkUnique(n, new Set([label]));
+    n.labels = n.labels.with(label);
     this.g.labelAdd(label, n);
-    this.undo.push(() => { n.labels.delete(label); this.g.labelRemove(label, n); });
+    if (n.born !== this.serial) this.undo.push(n, label, U_LABEL_ADD);
     this.writes++;
   }
   removeLabel(n, label) {
     if (!n.labels.has(label)) return;
-    n.labels.delete(label);
+    n.labels = n.labels.without(label);
     this.g.labelRemove(label, n);
-    this.undo.push(() => { n.labels.add(label); this.g.labelAdd(label, n); });
+    if (n.born !== this.serial) this.undo.push(n, label, U_LABEL_DEL);
     this.writes++;
   }
   /// Unique constraints: `n` with `label` (added now, or one it has) and `key` = `value`.
@@ -642,22 +832,21 @@ class Tx {
     }
   }
   setProp(e, key, value) {
-    const old = e.props.has(key) ? e.props.get(key) : undefined;
+    const old = e.props.get(key);
+    const isNode = e instanceof Node;
     if (value === null || value === undefined) {
       if (old === undefined) return;
       e.props.delete(key);
-      if (e instanceof Node) this.g.indexRemove(key, old, e);
+      if (isNode) this.g.indexRemove(key, old, e);
       else if (key === 'id') this.g.relIndexRemove(old, e);
-      this.undo.push(() => {
-        e.props.set(key, old);
-        if (e instanceof Node) this.g.indexAdd(key, old, e);
-        else if (key === 'id') this.g.relIndexAdd(old, e);
-      });
+      if (e.born !== this.serial) this.undo.push(e, key, old, U_PROP);
       this.writes++;
       return;
     }
     checkPropertyValue(key, value);
-    if (e instanceof Node) {
+    // The same primitive again changes nothing (no index churn, nothing to undo).
+    if (old === value) { this.writes++; return; }
+    if (isNode) {
       if (this.g.constraints.size) this.checkUnique(e, e.labels, key, value);
       if (old !== undefined) this.g.indexRemove(key, old, e);
       this.g.indexAdd(key, value, e);
@@ -666,34 +855,22 @@ class Tx {
       this.g.relIndexAdd(value, e);
     }
     e.props.set(key, value);
-    this.undo.push(() => {
-      if (e instanceof Node) this.g.indexRemove(key, value, e);
-      else if (key === 'id') this.g.relIndexRemove(value, e);
-      if (old === undefined) e.props.delete(key);
-      else {
-        e.props.set(key, old);
-        if (e instanceof Node) this.g.indexAdd(key, old, e);
-        else if (key === 'id') this.g.relIndexAdd(old, e);
-      }
-    });
+    if (e.born !== this.serial) this.undo.push(e, key, old, U_PROP);
     this.writes++;
   }
   deleteRel(r) {
     if (r.deleted) return;
     r.deleted = true;
     this.g.rels.delete(r.iid);
-    r.start.out.delete(r);
-    r.end.in.delete(r);
+    arrayRemove(r.start.out, r);
+    arrayRemove(r.end.in, r);
     this.g.relIndexRemove(r.props.get('id'), r);
-    this.undo.push(() => {
-      r.deleted = false; this.g.rels.set(r.iid, r); r.start.out.add(r); r.end.in.add(r);
-      this.g.relIndexAdd(r.props.get('id'), r);
-    });
+    this.undo.push(r, U_DEL_REL);
     this.writes++;
   }
   deleteNode(n, detach) {
     if (n.deleted) return;
-    if (!detach && (n.out.size || n.in.size)) {
+    if (!detach && (n.out.length || n.in.length)) {
       throw new CypherError('Neo.ClientError.Schema.ConstraintValidationFailed',
         `Cannot delete node<${n.iid}>, because it still has relationships. To delete this node, you must first delete its relationships.`);
     }
@@ -702,12 +879,7 @@ class Tx {
     this.g.nodes.delete(n.iid);
     for (const l of n.labels) this.g.labelRemove(l, n);
     for (const [k, v] of n.props) this.g.indexRemove(k, v, n);
-    this.undo.push(() => {
-      n.deleted = false;
-      this.g.nodes.set(n.iid, n);
-      for (const l of n.labels) this.g.labelAdd(l, n);
-      for (const [k, v] of n.props) this.g.indexAdd(k, v, n);
-    });
+    this.undo.push(n, U_DEL_NODE);
     this.writes++;
   }
 }
@@ -904,7 +1076,7 @@ class Executor {
       if (byId) {
         // Relationship ids are indexed (as a relationship index would be in Neo4j): no scan of
         // a dense node's relationships.
-        for (const rel of self.g.relById.get(byId[1]) || []) {
+        for (const rel of self.g.relsWithId(byId[1])) {
           if ((rp.dir === 'out' || rp.dir === 'both') && rel.start === current) candidates.push([rel, rel.end]);
           if ((rp.dir === 'in' || rp.dir === 'both') && rel.end === current) candidates.push([rel, rel.start]);
         }
@@ -1080,9 +1252,7 @@ class Executor {
             }
             break;
           }
-          coll.set(name, { label: c.label, prop: c.prop });
-          this.g.schemaLog.push(name);
-          this.tx.undo.push(() => { coll.delete(name); this.g.schemaLog.pop(); });
+          this.tx.addSchema(coll, name, { label: c.label, prop: c.prop });
           wrote = true;
           break;
         }
@@ -1293,10 +1463,8 @@ const field = (m, k) => (hasOwn.call(m, k) && m[k] !== undefined ? m[k] : null);
 
 /// Nodes with `label` and string property id = `id`, as the general matcher finds them.
 function nodesById(g, label, id) {
-  const s = g.byProp.get('id').get(id);
-  if (!s) return [];
   const out = [];
-  for (const n of s) if (!n.deleted && n.labels.has(label)) out.push(n);
+  for (const n of g.nodesWithProp('id', id)) if (!n.deleted && n.labels.has(label)) out.push(n);
   return out;
 }
 
@@ -1341,7 +1509,7 @@ function runPlan(plan, graph, tx, params) {
       const [r, a, b] = row;
       const id = r.props.id;
       const found = [];
-      for (const rel of graph.relById.get(id) || []) {
+      for (const rel of graph.relsWithId(id)) {
         if (rel.start === a && !rel.deleted && rel.type === plan.type && rel.end === b && !b.deleted) found.push(rel);
       }
       if (a.deleted) found.length = 0;

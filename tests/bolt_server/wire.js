@@ -24,6 +24,19 @@ const SMALL = [];
 for (let i = SMALL_MIN; i < 32768; i++) SMALL.push(BigInt(i));
 const bigOf = (n) => (n >= SMALL_MIN && n < 32768 ? SMALL[n - SMALL_MIN] : BigInt(n));
 
+/// Short strings stored under keys other than ids (file names, node types, identifiers, context
+/// names) repeat across millions of rows: one copy each instead of one per row.
+const INTERN_MAX_LENGTH = 64;
+const UNIQUE_KEYS = new Set(['id', 'src', 'dst']);
+let interned = new Map();
+function intern(s) {
+  const x = interned.get(s);
+  if (x !== undefined) return x;
+  if (interned.size >= (1 << 20)) interned = new Map();
+  interned.set(s, s);
+  return s;
+}
+
 class DecodeError extends Error {}
 
 class Reader {
@@ -96,7 +109,8 @@ class Reader {
     const o = {};
     for (let i = 0; i < n; i++) {
       const k = this.value();
-      const v = this.value();
+      let v = this.value();
+      if (typeof v === 'string' && v.length <= INTERN_MAX_LENGTH && !UNIQUE_KEYS.has(k)) v = intern(v);
       // As the official Unpacker: a key "__proto__" is data, never the object's prototype.
       if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
       else o[k] = v;
