@@ -59,52 +59,49 @@ class NodeLists {
 struct BindingKey {
   const Scope* owner;
   std::string_view name;
+  uint32_t name_id;  ///< SymbolTable's interned id of `name`
 };
 
-/// Binding keys to dense ids: open addressing, no allocation per key (one per name occurrence
-/// is looked up, so this is on the hot path).
+/// Binding keys (owner scope index, interned name id) to dense ids: open addressing on one
+/// 64-bit integer, no allocation per key and no string hashing (one lookup per name occurrence,
+/// so this is on the hot path).
 class KeyTable {
  public:
-  /// The id of (owner, name), and whether it was new (then its id is `next_id`).
-  std::pair<uint32_t, bool> FindOrAdd(const Scope* owner, std::string_view name, uint32_t next_id) {
-    if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
-    size_t mask = slots_.size() - 1;
-    uint64_t h = Hash(owner, name);
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
+  /// The id of `key`, and whether it was new (then its id is `next_id`).
+  std::pair<uint32_t, bool> FindOrAdd(uint64_t key, uint32_t next_id) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
-      if (slot.owner == nullptr) {
-        slot = {owner, name.data(), static_cast<uint32_t>(name.size()), next_id, h};
+      if (slot.id == kEmpty) {
+        slot = {key, next_id};
         ++size_;
         return {next_id, true};
       }
-      if (slot.hash == h && slot.owner == owner && slot.size == name.size() &&
-          std::string_view(slot.data, slot.size) == name) {
-        return {slot.id, false};
-      }
+      if (slot.key == key) return {slot.id, false};
     }
   }
 
  private:
+  static constexpr uint32_t kEmpty = 0xffffffffu;
   struct Slot {
-    const Scope* owner = nullptr;
-    const char* data = nullptr;
-    uint32_t size = 0;
-    uint32_t id = 0;
-    uint64_t hash = 0;
+    uint64_t key = 0;
+    uint32_t id = kEmpty;
   };
-  static uint64_t Hash(const Scope* owner, std::string_view name) {
-    uint64_t h = 1469598103934665603ull ^ reinterpret_cast<uintptr_t>(owner);
-    for (char c : name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    return h ^ (h >> 29);
+  /// splitmix64's finalizer.
+  static uint64_t Hash(uint64_t k) {
+    k = (k ^ (k >> 30)) * 0xbf58476d1ce4e5b9ull;
+    k = (k ^ (k >> 27)) * 0x94d049bb133111ebull;
+    return k ^ (k >> 31);
   }
   void Grow() {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
-    size_t mask = slots_.size() - 1;
+    const size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
-      if (s.owner == nullptr) continue;
-      size_t i = s.hash & mask;
-      while (slots_[i].owner != nullptr) i = (i + 1) & mask;
+      if (s.id == kEmpty) continue;
+      size_t i = Hash(s.key) & mask;
+      while (slots_[i].id != kEmpty) i = (i + 1) & mask;
       slots_[i] = s;
     }
   }
@@ -211,10 +208,12 @@ class DefUse {
     bool cond;
   };
 
-  uint32_t Key(const Scope* owner, std::string_view name) {
-    auto [id, inserted] = keys_.FindOrAdd(owner, name, static_cast<uint32_t>(key_list_.size()));
+  /// The dense id of the binding of name `name_id` in `owner`.
+  uint32_t Key(const Scope* owner, uint32_t name_id) {
+    uint64_t k = (uint64_t{owner->index()} << 32) | name_id;
+    auto [id, inserted] = keys_.FindOrAdd(k, static_cast<uint32_t>(key_list_.size()));
     if (inserted) {
-      key_list_.push_back({owner, name});
+      key_list_.push_back({owner, table_.NameOf(name_id), name_id});
       all_defs_.AddKey();
       remote_defs_.AddKey();
     }
@@ -549,20 +548,20 @@ class DefUse {
   void Use(const Node* name) {
     NameResolution r = table_.Resolve(name);
     if (r.symbol == nullptr || r.owner == nullptr) return;
-    uint32_t key = Key(r.owner, r.symbol->name);
+    uint32_t key = Key(r.owner, r.name_id);
     uint32_t ref = pending_refs_.empty() ? kNoRef : TakeRef(name);
     if (r.owner == cur_->scope && Inline(r.scope)) {
       occs_.push_back({OccType::kUse, key, name, ref});
       return;
     }
     loose_.push_back({name, key, ref});
-    if (r.from_class_namespace) loose_.push_back({name, Key(&table_.top(), r.symbol->name), ref});
+    if (r.from_class_namespace) loose_.push_back({name, Key(&table_.top(), r.name_id), ref});
   }
 
   void Define(const Node* def, bool conditional) {
     NameResolution r = table_.Resolve(def);
     if (r.symbol == nullptr || r.owner == nullptr) return;
-    uint32_t key = Key(r.owner, r.symbol->name);
+    uint32_t key = Key(r.owner, r.name_id);
     all_defs_.Add(key, def);
     if (r.owner == cur_->scope && Inline(r.scope)) {
       occs_.push_back({conditional ? OccType::kGen : OccType::kDef, key, def});
@@ -575,7 +574,7 @@ class DefUse {
     NameResolution r = table_.Resolve(node);
     if (r.symbol == nullptr || r.owner == nullptr) return;
     if (r.owner == cur_->scope && Inline(r.scope)) {
-      occs_.push_back({OccType::kKill, Key(r.owner, r.symbol->name), node});
+      occs_.push_back({OccType::kKill, Key(r.owner, r.name_id), node});
     }
   }
 
@@ -626,7 +625,7 @@ class DefUse {
         AddData(u.node, occs[def].node, u.ref);
       } else {
         // Read before the class binds it: the global of that name.
-        all_defs_.ForEach(Key(&table_.top(), key_list_[u.key].name),
+        all_defs_.ForEach(Key(&table_.top(), key_list_[u.key].name_id),
                           [&](const Node* d) { AddData(u.node, d, u.ref); });
       }
     }

@@ -289,25 +289,75 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
   return k ? scopes_[k->scope].get() : nullptr;
 }
 
+namespace {
+
+/// Slot of a node pointer in an open-addressing table of `mask` + 1 slots.
+size_t NodeHash(const ast::Node* node, size_t mask) {
+  return static_cast<size_t>(HashKey(reinterpret_cast<uintptr_t>(node))) & mask;
+}
+
+}  // namespace
+
+void SymbolTable::IndexOccurrences() {
+  size_t size = 64;
+  while (size < occurrences_.size() * 2) size *= 2;
+  occurrence_slots_.assign(size, OccurrenceSlot{nullptr, kNoId});
+  occurrence_next_.assign(occurrences_.size(), kNoId);
+  // Per slot, the last occurrence of its node so far (the chain's tail).
+  std::vector<uint32_t> last(size, kNoId);
+  const size_t mask = size - 1;
+  for (uint32_t o = 0; o < occurrences_.size(); ++o) {
+    const ast::Node* node = occurrences_[o].node;
+    size_t i = NodeHash(node, mask);
+    while (occurrence_slots_[i].node != nullptr && occurrence_slots_[i].node != node) {
+      i = (i + 1) & mask;
+    }
+    if (occurrence_slots_[i].node == nullptr) {
+      occurrence_slots_[i] = {node, o};
+    } else {
+      occurrence_next_[last[i]] = o;
+    }
+    last[i] = o;
+  }
+}
+
 NameResolution SymbolTable::Resolve(const ast::Node* node, std::string_view identifier) const {
-  auto it = std::lower_bound(occurrences_.begin(), occurrences_.end(), node,
-                             [](const Occurrence& o, const Node* n) { return o.node < n; });
-  for (; it != occurrences_.end() && it->node == node; ++it) {
-    if (identifier.empty() || it->identifier == identifier) {
-      const Scope& scope = *scopes_[it->scope];
-      return ResolveIn(scope, scope.symbols_[it->symbol].name);
+  if (occurrence_slots_.empty() || node == nullptr) return {};
+  const size_t mask = occurrence_slots_.size() - 1;
+  size_t i = NodeHash(node, mask);
+  while (occurrence_slots_[i].node != node) {
+    if (occurrence_slots_[i].node == nullptr) return {};
+    i = (i + 1) & mask;
+  }
+  for (uint32_t o = occurrence_slots_[i].first; o != kNoId; o = occurrence_next_[o]) {
+    const Occurrence& occ = occurrences_[o];
+    if (identifier.empty() || occ.identifier == identifier) {
+      return ResolveSymbol(*scopes_[occ.scope], occ.symbol);
     }
   }
   return {};
 }
 
 NameResolution SymbolTable::ResolveIn(const Scope& scope, std::string_view name) const {
+  uint32_t id = FindId(name);
+  if (id == kNoId) return {};
+  uint32_t index = FindSymbol(scope.index_, id);
+  if (index == kNoId) return {};
+  return ResolveSymbol(scope, index);
+}
+
+NameResolution SymbolTable::ResolveSymbol(const Scope& scope, uint32_t index) const {
   NameResolution r;
-  const Symbol* sym = scope.Find(name);
-  if (!sym) return r;
+  const Symbol* sym = &scope.symbols_[index];
+  const uint32_t id = scope.symbol_ids_[index];
   r.scope = &scope;
   r.symbol = sym;
   r.binding = sym->binding;
+  r.name_id = id;
+  auto find = [&](const Scope* p) -> const Symbol* {
+    uint32_t i = FindSymbol(p->index_, id);
+    return i == kNoId ? nullptr : &p->symbols_[i];
+  };
   switch (sym->binding) {
     case Binding::kNone:
       break;
@@ -322,7 +372,7 @@ NameResolution SymbolTable::ResolveIn(const Scope& scope, std::string_view name)
       if (scope.can_see_class_scope_ && sym->binding == Binding::kGlobalImplicit) {
         for (const Scope* p = scope.parent_; p; p = p->parent_) {
           if (p->type_ == ScopeType::kClass) {
-            const Symbol* cs = p->Find(name);
+            const Symbol* cs = find(p);
             if (cs && cs->Has(kDefBound) && !cs->Has(kDefNonlocal)) {
               r.owner = p;
               r.from_class_namespace = true;
@@ -335,7 +385,7 @@ NameResolution SymbolTable::ResolveIn(const Scope& scope, std::string_view name)
       break;
     }
     case Binding::kFree: {
-      bool class_cell = name == "__class__" || name == "__classdict__";
+      bool class_cell = sym->name == "__class__" || sym->name == "__classdict__";
       for (const Scope* p = scope.parent_; p; p = p->parent_) {
         if (p->type_ == ScopeType::kClass) {
           if (class_cell) {
@@ -344,7 +394,7 @@ NameResolution SymbolTable::ResolveIn(const Scope& scope, std::string_view name)
           }
           continue;
         }
-        const Symbol* ps = p->Find(name);
+        const Symbol* ps = find(p);
         if (ps && (ps->binding == Binding::kLocal || ps->binding == Binding::kCell)) {
           r.owner = p;
           break;
@@ -1744,7 +1794,7 @@ bool SymtableBuilder::Analyze() {
 
 void SymtableBuilder::Finish() {
   auto by_node = [](const auto& a, const auto& b) { return a.node < b.node; };
-  std::stable_sort(table_->occurrences_.begin(), table_->occurrences_.end(), by_node);
+  table_->IndexOccurrences();
   std::sort(table_->body_scopes_.begin(), table_->body_scopes_.end(), by_node);
   std::sort(table_->type_param_scopes_.begin(), table_->type_param_scopes_.end(), by_node);
 }

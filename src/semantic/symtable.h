@@ -100,10 +100,14 @@ class Scope {
   /// The lexically enclosing scope (an inlined comprehension stays the parent of the scopes
   /// nested in it). Null for the module.
   const Scope* parent() const { return parent_; }
+  /// Position in creation order (0 for the module): a dense id of the scope in its table.
+  uint32_t index() const { return index_; }
   /// get_children(), in CPython's order: inlined comprehensions are replaced by their children.
   std::span<const Scope* const> children() const { return children_; }
   /// Every symbol, in CPython's insertion order.
   std::span<const Symbol> symbols() const { return symbols_; }
+  /// The interned name id (SymbolTable::NameOf) of symbols()[i].
+  uint32_t symbol_id(size_t i) const { return symbol_ids_[i]; }
   /// The symbol stored under `name` (mangled form), or null.
   const Symbol* Find(std::string_view name) const;
 
@@ -164,6 +168,8 @@ struct NameResolution {
   const Symbol* symbol = nullptr;
   /// symbol->binding.
   Binding binding = Binding::kNone;
+  /// The interned id of symbol->name (SymbolTable::NameOf): equal names, equal ids.
+  uint32_t name_id = 0xffffffffu;
   /// The scope whose namespace holds the binding: `scope` itself for locals and cells; the
   /// nearest enclosing function-like scope binding the name for free names (nonlocal
   /// declarations and walrus targets inside comprehensions are free); the module for globals;
@@ -206,6 +212,12 @@ class SymbolTable {
   /// Every scope in depth-first order of the children() tree (the order dump-scopes prints).
   std::vector<const Scope*> Preorder() const;
 
+  /// Number of scopes (Scope::index() is below it) and of interned names.
+  size_t scope_count() const { return scopes_.size(); }
+  size_t name_count() const { return names_.size(); }
+  /// The name with interned id `id` (NameResolution::name_id, Scope::symbol_id).
+  std::string_view NameOf(uint32_t id) const { return names_[id]; }
+
  private:
   friend class SymtableBuilder;
   friend class Scope;
@@ -225,6 +237,10 @@ class SymbolTable {
   uint32_t FindId(std::string_view name) const;
   /// Index of the symbol `id` in scope `scope`, or kNoId.
   uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
+  /// ResolveIn for symbol `index` of `scope`, by name id (no string hashing).
+  NameResolution ResolveSymbol(const Scope& scope, uint32_t index) const;
+  /// Indexes occurrences_ by node (after the builder's last change to them).
+  void IndexOccurrences();
 
   std::vector<std::unique_ptr<Scope>> scopes_;  // creation order
   Scope* top_ = nullptr;
@@ -244,7 +260,15 @@ class SymbolTable {
   };
   std::vector<SymbolSlot> symbol_slots_;
   size_t symbol_count_ = 0;                // occupied or removed slots
-  std::vector<Occurrence> occurrences_;         // sorted by node, then recording order
+  std::vector<Occurrence> occurrences_;         // in recording order
+  // Node -> its first occurrence (open addressing, power-of-two size, null node = empty); the
+  // later occurrences of a node follow occurrence_next_ (kNoId ends the chain).
+  struct OccurrenceSlot {
+    const ast::Node* node;
+    uint32_t first;
+  };
+  std::vector<OccurrenceSlot> occurrence_slots_;
+  std::vector<uint32_t> occurrence_next_;
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
   std::vector<std::unique_ptr<char[]>> strings_;  // mangled and synthesized names

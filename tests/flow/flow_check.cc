@@ -8,6 +8,9 @@
 //   flow_check properties PATH...     the properties on every .py under PATHs; prints counts and
 //                                     parse / analysis time per MB
 //   flow_check bench ROUNDS PATH...   CPU time of Analyze alone per MB (parsing done first)
+//   flow_check dump PATH...           DumpFlow of every .py under PATHs, each after a
+//                                     `# FILE` line: compare two builds' outputs to show that
+//                                     a change to the semantic layer changes no edge
 //
 // AST2GRAPH_UPDATE_SNAPSHOTS=1 rewrites CASE.flow / EXPECTED from our output (review the diff by
 // eye: the expected files are checked by hand).
@@ -370,6 +373,25 @@ int Bench(const std::vector<fs::path>& roots, int rounds) {
   return 0;
 }
 
+/// DumpFlow of every file, for comparing the output of two builds.
+int DumpAll(const std::vector<fs::path>& roots) {
+  std::string out;
+  for (const fs::path& root : roots) {
+    for (const fs::path& p : PyFiles(root)) {
+      std::string bytes;
+      if (!ReadFile(p, &bytes)) continue;
+      ParsedModule module = Parse(bytes);
+      out = "# " + fs::relative(p, root).generic_string() + "\n";
+      if (module.ok()) {
+        semantic::FileSemantics sem = semantic::Analyze(module, ModuleOf(fs::relative(p, root)));
+        semantic::DumpFlow(module, sem, &out);
+      }
+      std::fwrite(out.data(), 1, out.size(), stdout);
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -379,11 +401,14 @@ int main(int argc, char** argv) {
   if (args.size() >= 3 && args[0] == "bench") {
     return Bench(std::vector<fs::path>(args.begin() + 2, args.end()), std::stoi(args[1]));
   }
+  if (args.size() >= 2 && args[0] == "dump") {
+    return DumpAll(std::vector<fs::path>(args.begin() + 1, args.end()));
+  }
   if (args.size() >= 2 && args[0] == "properties") {
     return Properties(std::vector<fs::path>(args.begin() + 1, args.end()));
   }
   std::fprintf(stderr,
                "usage: flow_check snapshot CASE.py | package DIR EXPECTED | properties PATH... | "
-               "bench ROUNDS PATH...\n");
+               "bench ROUNDS PATH... | dump PATH...\n");
   return 2;
 }
