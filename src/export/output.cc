@@ -104,6 +104,19 @@ Status OutputFile::Open(const std::string& path, Mode mode, unsigned mode_bits) 
       done_ = true;
       return status_;
     }
+    // A device or FIFO (/dev/null, /dev/stdout, a named pipe) is written in place: renaming a
+    // temporary over it would replace the device node itself when /dev is writable (root).
+    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+      fd_ = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd_ < 0) {
+        status_ = OutputError("cannot open output", path, errno);
+        done_ = true;
+        return status_;
+      }
+      temp_path_ = path;
+      in_place_ = true;
+      return Status::Ok();
+    }
   }
   for (int attempt = 0; attempt < 100; ++attempt) {
     temp_path_ = mode == Mode::kReplace ? TempName(path) : path;
@@ -182,7 +195,7 @@ Status OutputFile::Commit() {
 void OutputFile::Abort() {
   if (fd_ >= 0 && !is_stdout_) close(fd_);
   fd_ = -1;
-  if (!done_ && !temp_path_.empty()) unlink(temp_path_.c_str());
+  if (!done_ && !temp_path_.empty() && !in_place_) unlink(temp_path_.c_str());
   buf_.clear();
   done_ = true;
 }

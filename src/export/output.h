@@ -55,6 +55,7 @@ class OutputFile {
   std::string temp_path_;  // where the data goes (== path_ for kDirect, empty for stdout)
   int fd_ = -1;
   bool is_stdout_ = false;
+  bool in_place_ = false;  // an existing device or FIFO, written directly and never removed
   bool done_ = false;
   Status status_;
 };

@@ -52,7 +52,46 @@ bool Excluded(const std::string& rel, const std::vector<std::string>& excludes) 
   return false;
 }
 
+/// Length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when the bytes there are not one
+/// (overlong forms, surrogates and code points past U+10FFFF are invalid, as in Python).
+size_t Utf8Length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  unsigned char c1 = byte(i + 1);
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
+      (c == 0xF4 && c1 >= 0x90)) {
+    return 0;
+  }
+  return n;
+}
+
 }  // namespace
+
+std::string SourceIdText(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (size_t i = 0; i < path.size();) {
+    size_t n = Utf8Length(path, i);
+    if (n != 0 && path[i] != '%') {
+      out.append(path, i, n);
+      i += n;
+      continue;
+    }
+    auto c = static_cast<unsigned char>(path[i]);
+    out.push_back('%');
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xF]);
+    ++i;
+  }
+  return out;
+}
 
 bool GlobMatch(std::string_view pattern, std::string_view text) {
   // '**' crosses directories; everything else follows fnmatch with FNM_PATHNAME.
@@ -153,6 +192,7 @@ Result<Discovery> Discover(const std::vector<std::string>& paths, const Discover
     fs::path rel = file.lexically_relative(root);
     std::string rel_text = Generic(rel);
     if (rel.empty() || rel_text.rfind("..", 0) == 0) rel_text = Generic(file.filename());
+    rel_text = SourceIdText(rel_text);
     if (Excluded(rel_text, options.excludes)) return;
     if (!InShard(rel_text, options.shard_index, options.shard_count)) return;
     SourceFile f;
@@ -199,7 +239,7 @@ Result<Discovery> Discover(const std::vector<std::string>& paths, const Discover
         if (it->is_directory(ec2)) {
           if (IsSkippedDirName(name) || IsVirtualenv(p)) continue;
           fs::path rel = p.lexically_relative(root);
-          if (Excluded(Generic(rel), options.excludes)) continue;
+          if (Excluded(SourceIdText(Generic(rel)), options.excludes)) continue;
           stack.push_back(p);
         } else if (IsSource(p, options.include_stubs)) {
           std::string below = Generic(p.lexically_relative(in));

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ast2graph/status.h"
@@ -34,6 +35,12 @@ struct Discovery {
 /// Walks files and directories (skipping .git, __pycache__, virtualenvs, excluded globs; safe
 /// against symlink loops). A PATH that does not exist is a usage error.
 Result<Discovery> Discover(const std::vector<std::string>& paths, const DiscoverOptions& options);
+
+/// A path relative to the root as a source_id: always valid UTF-8, and one source_id per path.
+/// Bytes that are not part of valid UTF-8 (a file named b"\xff.py" on Linux) become `%XX`
+/// (uppercase hex), and so does `%` itself (`%25`); everything else is kept
+/// (docs/decisions.md, "Source ids of names that are not UTF-8").
+std::string SourceIdText(std::string_view path);
 
 /// The dotted module name of a source_id ("a/b/__init__.py" -> "a.b", "a/c.py" -> "a.c").
 std::string ModuleName(const std::string& source_id, bool* is_package);

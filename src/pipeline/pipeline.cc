@@ -1,6 +1,8 @@
 #include "pipeline/pipeline.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ast2graph/parse.h"
 #include "ast2graph/semantic.h"
@@ -61,34 +64,44 @@ uint32_t CountLines(std::string_view bytes) {
   return n;
 }
 
+/// Reads a regular file whole. Anything else named *.py (a FIFO, a device, a directory given as a
+/// file) is an IO_2001 failure rather than a read that could block forever: the file is opened
+/// non-blocking and checked with fstat before the first read.
 bool ReadFile(const std::string& path, uint64_t max_size, std::string* out, ErrorCode* code,
               std::string* message) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    *code = ErrorCode::kIo;
+  *code = ErrorCode::kIo;
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
     *message = std::string("cannot open: ") + std::strerror(errno);
     return false;
   }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *message = S_ISDIR(st.st_mode) ? "cannot read: is a directory" : "not a regular file";
+    ::close(fd);
+    return false;
+  }
   out->clear();
+  if (static_cast<uint64_t>(st.st_size) <= max_size) out->reserve(static_cast<size_t>(st.st_size));
   char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    out->append(buf, n);
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *message = std::string("read failed: ") + std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    out->append(buf, static_cast<size_t>(n));
     if (out->size() > max_size) {
-      std::fclose(f);
+      ::close(fd);
       *code = ErrorCode::kTooLarge;
       *message = "file larger than --max-file-size (" + std::to_string(max_size) + " bytes)";
       return false;
     }
   }
-  bool failed = std::ferror(f) != 0;
-  int err = errno;
-  std::fclose(f);
-  if (failed) {
-    *code = ErrorCode::kIo;
-    *message = std::string("read failed: ") + std::strerror(err);
-    return false;
-  }
+  ::close(fd);
   return true;
 }
 
@@ -186,7 +199,15 @@ class CrossFileLinks {
       resolver_.Resolve(p.type, module, name, &found);
       std::string_view label = name.empty() ? std::string_view(module) : std::string_view(name);
       for (const semantic::Resolution& r : found) {
-        if (r.kind == semantic::Resolution::kExternal) {
+        bool external = r.kind == semantic::Resolution::kExternal;
+        graph::Id to = external ? graph::ExternalModuleId(r.external) : r.node;
+        // One edge per (use, target, type), as its id says: a call whose name is bound in two
+        // branches (`from _ctypes import dlopen as f` / `LoadLibrary as f`) reaches the same
+        // target twice; the first reference (in source order) names the edge.
+        graph::Id id = graph::EdgeId(graph::EdgeType::kDependsOn, p.from, to,
+                                     {semantic::DependsTypeName(p.type)});
+        if (!written_.insert(id).second) continue;
+        if (external) {
           link.AddExternal(p.from, r.external, p.type, label);
         } else {
           link.AddEdge(p.from, r.node, p.type, label);
@@ -213,8 +234,12 @@ class CrossFileLinks {
     if (added) strings_.push_back(s);
     return it->second;
   }
+  struct IdHash {
+    size_t operator()(const graph::Id& id) const { return static_cast<size_t>(id.lo ^ id.hi); }
+  };
   semantic::Resolver resolver_;
   std::vector<Pending> pending_;
+  std::unordered_set<graph::Id, IdHash> written_;  // edge ids already written
   std::unordered_map<std::string, uint32_t> ids_;
   std::vector<std::string> strings_;
 };
