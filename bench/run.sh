@@ -77,3 +77,6 @@ if load > (os.cpu_count() or 1):
     print(f"note: load average {load:.1f} on {os.cpu_count()} cores: wall-clock rates are "
           "disturbed, compare the CPU columns")
 PY
+
+# The whole `ast2graph parse` pipeline (read, parse, analyse, build, write) against CPython 3.13.
+bash bench/pipeline.sh "$dir"
