@@ -234,6 +234,30 @@ TEST_F(BadInputTest, EveryUnreadableOrRejectedFileHasItsCode) {
   EXPECT_EQ(ReadAll(dir_ / "out2.jsonl"), ReadAll(dir_ / "out.jsonl"));
 }
 
+TEST_F(BadInputTest, LimitsAreFailuresWithTheirCodes) {
+  WriteFile(src_ / "big.py", std::string(4096, '#') + "\nx = 1\n");
+  std::string many = "x = [";
+  for (int i = 0; i < 100; ++i) many += "1, ";
+  WriteFile(src_ / "many.py", many + "]\n");  // 100 Constants: more than --max-nodes 50
+  WriteFile(src_ / "small.py", "y = 2\n");
+  RunResult r = Run({"parse", src_.string(), "-o", (dir_ / "out.jsonl").string(), "--errors",
+                     (dir_ / "errors.jsonl").string(), "--progress", "never", "--max-file-size",
+                     "1K", "--max-nodes", "50"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::map<std::string, Json> files = SourceFiles(Lines(ReadAll(dir_ / "out.jsonl")));
+  std::map<std::string, Json> errors = Errors(dir_ / "errors.jsonl");
+  ExpectFailure(files, errors, "big.py", "too_large", "AST_1003");
+  EXPECT_GT(files["big.py"].Get("size")->integer, 1024);
+  ExpectFailure(files, errors, "many.py", "too_many_nodes", "AST_1004");
+  EXPECT_EQ(files["small.py"].Get("status")->text, "ok");
+  EXPECT_EQ(errors.size(), 2u);
+  // fail-fast stops at the first failure (files are taken in source_id order): exit 1.
+  r = Run({"parse", src_.string(), "-o", (dir_ / "ff.jsonl").string(), "--progress", "never",
+           "--max-file-size", "1K", "--on-error", "fail-fast", "--jobs", "1"});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "ff.jsonl")) << "a stopped run leaves no OUT";
+}
+
 TEST_F(BadInputTest, EmptyDirectoryGivesAnEmptyGraph) {
   fs::create_directories(src_ / "a" / "b");
   RunResult r = Run({"parse", src_.string(), "-o", (dir_ / "out.jsonl").string(), "--progress",
