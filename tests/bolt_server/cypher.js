@@ -1463,8 +1463,11 @@ const field = (m, k) => (hasOwn.call(m, k) && m[k] !== undefined ? m[k] : null);
 
 /// Nodes with `label` and string property id = `id`, as the general matcher finds them.
 function nodesById(g, label, id) {
+  const slot = g.byProp.get('id').get(id);
+  if (slot === undefined) return EMPTY;
+  if (!(slot instanceof Set)) return !slot.deleted && slot.labels.has(label) ? [slot] : EMPTY;
   const out = [];
-  for (const n of g.nodesWithProp('id', id)) if (!n.deleted && n.labels.has(label)) out.push(n);
+  for (const n of slot) if (!n.deleted && n.labels.has(label)) out.push(n);
   return out;
 }
 

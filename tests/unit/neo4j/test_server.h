@@ -67,7 +67,10 @@ class BoltTestServer {
     }
     const std::string script = std::string(A2G_SOURCE_DIR) + "/tests/bolt_server/server.js";
     log_path_ = dir_.File("server.log");
-    std::vector<std::string> argv_s = {node, script, "--log", log_path_};
+    // A heap limit above node's default, so one server can hold a whole standard library's graph
+    // (about 7 million rows) for the slow load tests; only a limit, small tests use little.
+    std::vector<std::string> argv_s = {node, "--max-old-space-size=8192", script, "--log",
+                                       log_path_};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     int in_pipe[2], out_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0) {
