@@ -1461,25 +1461,36 @@ function compilePlan(clauses) {
 const hasOwn = Object.prototype.hasOwnProperty;
 const field = (m, k) => (hasOwn.call(m, k) && m[k] !== undefined ? m[k] : null);
 
-/// Nodes with `label` and string property id = `id`, as the general matcher finds them.
-function nodesById(g, label, id) {
+/// Calls visit(node) for each node with `label` and string property id = `id`, in index order,
+/// as the general matcher finds them; returns how many.
+function forNodesById(g, label, id, visit) {
   const slot = g.byProp.get('id').get(id);
-  if (slot === undefined) return EMPTY;
-  if (!(slot instanceof Set)) return !slot.deleted && slot.labels.has(label) ? [slot] : EMPTY;
-  const out = [];
-  for (const n of slot) if (!n.deleted && n.labels.has(label)) out.push(n);
-  return out;
+  if (slot === undefined) return 0;
+  if (!(slot instanceof Set)) {
+    if (slot.deleted || !slot.labels.has(label)) return 0;
+    visit(slot);
+    return 1;
+  }
+  const found = [];
+  for (const n of slot) if (!n.deleted && n.labels.has(label)) found.push(n);
+  for (const n of found) visit(n);
+  return found.length;
 }
 
-/// MERGE (v:label {id: <ids[i]>}) over rows: the rows it produces, as [rowIndex, node] pairs.
-function mergeNodes(tx, label, rowsIn, idOf) {
-  const out = [];
-  for (const row of rowsIn) {
-    const id = idOf(row);
-    const found = nodesById(tx.g, label, id);
-    if (found.length) for (const n of found) out.push(row.concat([n]));
-    else out.push(row.concat([tx.createNode([label], [['id', id]])]));
+/// MERGE (v:label {id: ids[k]}) over the rows given as columns (`cols`, one array per bound
+/// variable, all of one length; cols[0] holds the UNWIND row): every row is extended with the
+/// node(s) it matches or the node it creates. Returns the new columns, one more than `cols`.
+function mergeNodes(tx, label, cols, idOf) {
+  const n = cols[0].length;
+  const out = cols.map(() => []);
+  const added = [];
+  for (let k = 0; k < n; k++) {
+    const id = idOf(cols[0][k]);
+    const copyRow = () => { for (let c = 0; c < cols.length; c++) out[c].push(cols[c][k]); };
+    const hits = forNodesById(tx.g, label, id, (node) => { copyRow(); added.push(node); });
+    if (!hits) { copyRow(); added.push(tx.createNode([label], [['id', id]])); }
   }
+  out.push(added);
   return out;
 }
 
@@ -1494,10 +1505,10 @@ function runPlan(plan, graph, tx, params) {
   if (!Array.isArray(list)) return null;
   if (plan.kind === 'node') {
     for (const r of list) if (!isMap(r) || typeof field(r, 'id') !== 'string') return null;
-    const rows = mergeNodes(tx, plan.label, list.map((r) => [r]), (row) => row[0].id);
-    for (const [r, n] of rows) {
-      setAll(tx, n, r);
-      for (const l of plan.extra) tx.addLabel(n, l);
+    const [rs, ns] = mergeNodes(tx, plan.label, [list], (r) => r.id);
+    for (let k = 0; k < rs.length; k++) {
+      setAll(tx, ns[k], rs[k]);
+      for (const l of plan.extra) tx.addLabel(ns[k], l);
     }
   } else {
     for (const r of list) {
@@ -1505,21 +1516,25 @@ function runPlan(plan, graph, tx, params) {
       const p = field(r, 'props');
       if (!isMap(p) || typeof field(p, 'id') !== 'string') return null;
     }
-    let rows = mergeNodes(tx, plan.startLabel, list.map((r) => [r]), (row) => row[0].src);
-    rows = mergeNodes(tx, plan.endLabel, rows, (row) => row[0].dst);
-    const withRel = [];
-    for (const row of rows) {
-      const [r, a, b] = row;
+    const [rs, as, bs] = mergeNodes(tx, plan.endLabel, mergeNodes(tx, plan.startLabel, [list], (r) => r.src), (r) => r.dst);
+    const setRows = [];
+    const setRels = [];
+    for (let k = 0; k < rs.length; k++) {
+      const r = rs[k];
+      const a = as[k];
+      const b = bs[k];
       const id = r.props.id;
-      const found = [];
-      for (const rel of graph.relsWithId(id)) {
-        if (rel.start === a && !rel.deleted && rel.type === plan.type && rel.end === b && !b.deleted) found.push(rel);
+      let hits = 0;
+      if (!a.deleted && !b.deleted) {
+        const slot = graph.relById.get(id);
+        const one = (rel) => {
+          if (rel.start === a && !rel.deleted && rel.type === plan.type && rel.end === b) { setRows.push(r); setRels.push(rel); hits++; }
+        };
+        if (slot instanceof Set) { for (const rel of [...slot]) one(rel); } else if (slot !== undefined) one(slot);
       }
-      if (a.deleted) found.length = 0;
-      if (found.length) for (const rel of found) withRel.push([r, rel]);
-      else withRel.push([r, tx.createRel(plan.type, a, b, [['id', id]])]);
+      if (!hits) { setRows.push(r); setRels.push(tx.createRel(plan.type, a, b, [['id', id]])); }
     }
-    for (const [r, e] of withRel) setAll(tx, e, r.props);
+    for (let k = 0; k < setRows.length; k++) setAll(tx, setRels[k], setRows[k].props);
   }
   return { columns: [], records: [], wrote: true, schemaOnly: false };
 }

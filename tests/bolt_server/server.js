@@ -289,10 +289,12 @@ class Session {
     if (this.busy) return;
     this.busy = true;
     try {
+      // Replies to messages the client pipelined go out in one write, after the last of them
+      // (and before any wait: see run() and the delay fault).
       while (this.inbox.length && !this.closed) {
         const m = this.inbox.shift();
         await this.handle(m.signature, m.fields);
-        this.flush();
+        if (!this.inbox.length) this.flush();
       }
     } catch (e) {
       log({ conn: this.id, error: `internal: ${e.stack}` });
@@ -329,6 +331,8 @@ class Session {
 
   close() {
     if (this.closed) return;
+    // Replies of the messages before the one that closes (still coalesced) go out first.
+    if (!this.socket.destroyed && this.socket.writable) this.flush();
     this.closed = true;
     this.failTx();
     flushLog();
@@ -349,6 +353,7 @@ class Session {
       log({ conn: this.id, fault });
       flushLog();
       if (fault.action === 'delay') {
+        this.flush();
         await new Promise((r) => setTimeout(r, fault.ms || 1000));
         if (this.closed) return;  // the client gave up: nothing of this message happens
       }
@@ -501,6 +506,7 @@ class Session {
     if (write && mode === 'r') {
       return this.failure('Neo.ClientError.Statement.AccessMode', 'Writing in read access mode not allowed.');
     }
+    if (lockOwner !== null && lockOwner !== this) this.flush();  // replies so far, before waiting
     await acquireLock(this);
     if (this.closed) { releaseLock(this); return; }
     const autoCommit = !inTx;
