@@ -42,17 +42,52 @@ const char* DependsTypeName(DependsType type) {
 std::vector<ScopeFlow> BuildModuleFlows(const ast::Node* root) {
   FlowScratch scratch;
   std::vector<ScopeFlow> flows;
-  flows.push_back(BuildScopeFlow(root, &scratch));
-  for (size_t i = 0; i < flows.size(); ++i) {
-    std::vector<const ast::Node*> nested = std::move(flows[i].nested);
-    for (const ast::Node* n : nested) flows.push_back(BuildScopeFlow(n, &scratch));
-  }
-  // The module first, then the def and class scopes by position.
-  std::sort(flows.begin() + 1, flows.end(), [](const ScopeFlow& a, const ScopeFlow& b) {
-    return std::make_pair(a.scope->begin, a.scope->end) < std::make_pair(b.scope->begin, b.scope->end);
-  });
+  BuildModuleFlows(root, &scratch, &flows);
   return flows;
 }
+
+void BuildModuleFlows(const ast::Node* root, FlowScratch* scratch, std::vector<ScopeFlow>* flows) {
+  // The flows *flows already holds are refilled: their vectors keep their capacity.
+  size_t count = 0;
+  auto build = [&](const ast::Node* scope) {
+    if (count == flows->size()) flows->emplace_back();
+    BuildScopeFlowInto(scope, scratch, &(*flows)[count++]);
+  };
+  build(root);
+  for (size_t i = 0; i < count; ++i) {
+    // Indexed on each step: build() may grow *flows; it only writes flows after i.
+    for (size_t j = 0; j < (*flows)[i].nested.size(); ++j) build((*flows)[i].nested[j]);
+  }
+  flows->resize(count);
+  // The module first, then the def and class scopes by position.
+  std::sort(flows->begin() + 1, flows->end(), [](const ScopeFlow& a, const ScopeFlow& b) {
+    return std::make_pair(a.scope->begin, a.scope->end) < std::make_pair(b.scope->begin, b.scope->end);
+  });
+}
+
+namespace {
+
+/// Buffers Analyze reuses from one module to the next on a thread (the pipeline analyzes many
+/// files per worker), so that ordinary modules allocate no flow vectors at all.
+struct AnalyzeWorkspace {
+  FlowScratch scratch;
+  std::vector<ScopeFlow> flows;
+
+  /// After a module: what an unusually large one grew is released rather than kept for the
+  /// thread's lifetime (a generated file of 100,000 statements makes megabytes of points).
+  void Trim() {
+    constexpr size_t kMaxFlows = 4096, kMaxPoints = 1 << 16;
+    if (flows.size() > kMaxFlows) flows.resize(kMaxFlows);
+    for (ScopeFlow& f : flows) {
+      if (f.points.capacity() > kMaxPoints || f.edges.capacity() > 2 * kMaxPoints) f = ScopeFlow();
+    }
+    if (scratch.primary.capacity() > kMaxPoints || scratch.keys.capacity() > kMaxPoints) {
+      scratch = FlowScratch();
+    }
+  }
+};
+
+}  // namespace
 
 FileSemantics Analyze(const ParsedModule& module, const ModuleContext& context) {
   FileSemantics out;
@@ -61,12 +96,15 @@ FileSemantics Analyze(const ParsedModule& module, const ModuleContext& context) 
   ParseError error;
   std::unique_ptr<SymbolTable> table = BuildSymbolTable(module, &error);
   if (table == nullptr) return out;
-  std::vector<ScopeFlow> flows = BuildModuleFlows(module.root());
+  thread_local AnalyzeWorkspace workspace;
+  std::vector<ScopeFlow>& flows = workspace.flows;
+  BuildModuleFlows(module.root(), &workspace.scratch, &flows);
   AnalyzeDefUse(*table, flows, context, &out);
   size_t total = 0;
   for (const ScopeFlow& f : flows) total += f.next.size();
   out.next.reserve(total);
   for (const ScopeFlow& f : flows) out.next.insert(out.next.end(), f.next.begin(), f.next.end());
+  workspace.Trim();
   return out;
 }
 

@@ -138,7 +138,14 @@ bool IrrefutableCase(const Node* match_case) {
 class ScopeBuilder {
  public:
   ScopeBuilder(const Node* scope, ScopeFlow* out, FlowScratch* scratch)
-      : scope_(scope), out_(out), scratch_(scratch) {}
+      : scope_(scope),
+        out_(out),
+        scratch_(scratch),
+        primary_(scratch->primary),
+        next_from_(scratch->next_from) {
+    primary_.clear();
+    next_from_.clear();
+  }
 
   void Build() {
     out_->scope = scope_;
@@ -668,21 +675,16 @@ class ScopeBuilder {
       }
     }
     // A node is reachable when its first point is.
-    std::vector<NextEdge> kept;
-    kept.reserve(out_->next.size());
+    std::vector<NextEdge>& kept = scratch_->kept;
+    kept.clear();
     for (size_t i = 0; i < out_->next.size(); ++i) {
       if (reached[next_from_[i]] != 0) kept.push_back(out_->next[i]);
     }
     // Order by position: the scope node's entry first, then the source's start, the target's,
     // the kind. Keys are computed once (not through the node pointers at every comparison).
-    struct SortKey {
-      uint32_t not_entry;
-      uint64_t from;  // begin, end
-      uint64_t to;
-      uint32_t kinds;
-      uint32_t index;
-    };
-    std::vector<SortKey> keys(kept.size());
+    using SortKey = FlowScratch::NextKey;
+    std::vector<SortKey>& keys = scratch_->keys;
+    keys.resize(kept.size());
     for (size_t i = 0; i < kept.size(); ++i) {
       const NextEdge& e = kept[i];
       bool entry = e.from == scope_ && e.kind == NextKind::kEntry;
@@ -696,8 +698,8 @@ class ScopeBuilder {
       return std::tie(a.not_entry, a.from, a.to, a.kinds, a.index) <
              std::tie(b.not_entry, b.from, b.to, b.kinds, b.index);
     });
-    std::vector<NextEdge> sorted;
-    sorted.reserve(kept.size());
+    std::vector<NextEdge>& sorted = out_->next;
+    sorted.clear();
     for (const SortKey& k : keys) {
       const NextEdge& e = kept[k.index];
       if (!sorted.empty() && sorted.back().from == e.from && sorted.back().to == e.to &&
@@ -706,8 +708,6 @@ class ScopeBuilder {
       }
       sorted.push_back(e);
     }
-    kept = std::move(sorted);
-    out_->next = std::move(kept);
 
     out_->live.resize(num_points);
     for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached[primary_[p]];
@@ -729,8 +729,8 @@ class ScopeBuilder {
   ScopeFlow* out_;
   FlowScratch* scratch_;
   std::vector<Frame> frames_;
-  std::vector<uint32_t> primary_;   ///< per point: the first point of its owner
-  std::vector<uint32_t> next_from_;  ///< per NEXT edge: the first point of its source
+  std::vector<uint32_t>& primary_;    ///< per point: the first point of its owner
+  std::vector<uint32_t>& next_from_;  ///< per NEXT edge: the first point of its source
 };
 
 }  // namespace
@@ -756,9 +756,22 @@ int ConstantTruth(const Node* expr) {
 ScopeFlow BuildScopeFlow(const Node* scope, FlowScratch* scratch) {
   FlowScratch local;
   ScopeFlow flow;
-  ScopeBuilder builder(scope, &flow, scratch != nullptr ? scratch : &local);
-  builder.Build();
+  BuildScopeFlowInto(scope, scratch != nullptr ? scratch : &local, &flow);
   return flow;
+}
+
+void BuildScopeFlowInto(const Node* scope, FlowScratch* scratch, ScopeFlow* out) {
+  out->scope = nullptr;
+  out->next.clear();
+  out->points.clear();
+  out->items.clear();
+  out->edges.clear();
+  out->entry_point = 0;
+  out->exit_point = 0;
+  out->live.clear();
+  out->nested.clear();
+  ScopeBuilder builder(scope, out, scratch);
+  builder.Build();
 }
 
 }  // namespace ast2graph::semantic

@@ -70,20 +70,36 @@ struct ScopeFlow {
   std::vector<const ast::Node*> nested;
 };
 
-/// Buffers of the flow builder, reused from one scope to the next.
+/// Buffers of the flow builder, reused from one scope (and one module) to the next: a module
+/// has thousands of small scopes, whose buffers would otherwise each be allocated and grown.
 struct FlowScratch {
   std::vector<uint32_t> first, succ, at, work;
   std::vector<uint8_t> reached;
   std::vector<Item> items;
+  std::vector<uint32_t> primary;    ///< per point: the first point of its owner
+  std::vector<uint32_t> next_from;  ///< per NEXT edge: the first point of its source
+  std::vector<NextEdge> kept;       ///< NEXT edges leaving reachable nodes, before sorting
+  struct NextKey {
+    uint32_t not_entry;
+    uint64_t from;  // begin, end
+    uint64_t to;
+    uint32_t kinds;
+    uint32_t index;
+  };
+  std::vector<NextKey> keys;
 };
 
 /// Builds the flow of `scope`. Recursion follows statement nesting only (bounded by the parser's
 /// indentation limit); expressions are not walked here. `scratch` (may be null) holds buffers
 /// reused from one scope to the next.
 ScopeFlow BuildScopeFlow(const ast::Node* scope, FlowScratch* scratch = nullptr);
+/// The same into `out`, whose vectors are cleared and refilled (their capacity is reused).
+void BuildScopeFlowInto(const ast::Node* scope, FlowScratch* scratch, ScopeFlow* out);
 
 /// The flows of a module: the Module's first, then every def and class scope by position.
 std::vector<ScopeFlow> BuildModuleFlows(const ast::Node* root);
+/// The same into `*flows`, reusing the capacity of the flows it already holds.
+void BuildModuleFlows(const ast::Node* root, FlowScratch* scratch, std::vector<ScopeFlow>* flows);
 
 /// Truth value of an expression when it is a Constant: 1 true, 0 false, -1 unknown.
 int ConstantTruth(const ast::Node* expr);

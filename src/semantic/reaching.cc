@@ -131,6 +131,18 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
     }
   }
   std::reverse(w.rpo.begin(), w.rpo.end());
+  // Without a back edge (every reached predecessor comes earlier in reverse post-order), one pass
+  // in that order reaches the fixed point: most scopes have no loop, and skip the confirming pass.
+  w.rpo_index.assign(num_points, kNone);
+  for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
+  bool acyclic = true;
+  for (uint32_t p : w.rpo) {
+    for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1] && acyclic; ++i) {
+      uint32_t q = w.preds[i].first;
+      acyclic = w.seen[q] == 0 || w.rpo_index[q] < w.rpo_index[p];
+    }
+    if (!acyclic) break;
+  }
 
   w.in.resize(num_points);
   w.out.resize(num_points);
@@ -174,6 +186,7 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
           changed = true;
         }
       }
+      if (acyclic) break;
     }
     // Uses read the state where they occur.
     for (uint32_t p : w.rpo) {

@@ -651,6 +651,9 @@ uint32_t SymtableBuilder::EnterBlock(std::string_view name, ScopeType type, cons
   scope->name_ = Name(Intern(name));
   scope->lineno_ = lineno;
   scope->node_ = node;
+  // Most scopes have a few symbols: start with room for them instead of growing 1, 2, 4, 8.
+  scope->symbols_.reserve(8);
+  scope->symbol_ids_.reserve(8);
   Block block;
   if (!block_stack_.empty()) {
     Scope& prev = S(cur_);
