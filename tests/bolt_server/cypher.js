@@ -628,12 +628,33 @@ function arrayRemove(a, x) {
   if (i >= 0) a.splice(i, 1);
 }
 
+/// Live entities by internal id, with the Map methods the interpreter uses: an array indexed by
+/// iid (ids are dense and increasing), which is smaller and faster than a hash table of millions.
+class EntityTable {
+  constructor() { this.a = []; this.size = 0; }
+  set(iid, x) {
+    if (this.a[iid] === undefined) this.size++;
+    while (this.a.length < iid) this.a.push(undefined);  // no holes: keeps fast elements
+    this.a[iid] = x;
+    return this;
+  }
+  get(iid) { return this.a[iid]; }
+  has(iid) { return this.a[iid] !== undefined; }
+  delete(iid) {
+    if (this.a[iid] === undefined) return false;
+    this.a[iid] = undefined;
+    this.size--;
+    return true;
+  }
+  *values() { for (const x of this.a) if (x !== undefined) yield x; }
+}
+
 const INDEXED = ['id', 'source_id'];
 
 class Graph {
   constructor() {
-    this.nodes = new Map();
-    this.rels = new Map();
+    this.nodes = new EntityTable();
+    this.rels = new EntityTable();
     this.nextId = 0;
     this.nextTx = 1;
     this.byLabel = new Map();

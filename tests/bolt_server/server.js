@@ -11,7 +11,10 @@
 //
 // Usage: node server.js [--port P] [--auth user:password] [--log FILE] [--faults JSON]
 //          [--tls-cert PEM --tls-key PEM] [--cluster N] [--ttl S] [--versions 5.4,4.4]
-//          [--recv-timeout S]
+//          [--recv-timeout S] [--log-rows N]
+// --log-rows N logs only the first N items of each list in a RUN's parameters, then
+// {"...": how many more} (default: every item). For loads of millions of rows, where the full log
+// would be gigabytes; every message is still logged, with credentials redacted as always.
 // stdout, first line: "listening <port> [<port>...]". Then it reads commands on stdin, one a
 // line, and answers each with one line:
 //   dump <file>        writes the graph: one canonical JSON line per node and relationship
@@ -39,7 +42,7 @@ const { Structure } = packstream.structure;
 
 function parseArgs(argv) {
   const o = { port: 0, auth: null, log: null, faults: [], cert: null, key: null, cluster: 1, ttl: 300,
-    versions: ['5.4', '5.3', '5.2', '5.1', '5.0', '4.4'], recvTimeout: 0 };
+    versions: ['5.4', '5.3', '5.2', '5.1', '5.0', '4.4'], recvTimeout: 0, logRows: -1 };
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i];
@@ -53,6 +56,7 @@ function parseArgs(argv) {
     else if (a === '--ttl') o.ttl = Number(v());
     else if (a === '--versions') o.versions = v().split(',');
     else if (a === '--recv-timeout') o.recvTimeout = Number(v());
+    else if (a === '--log-rows') o.logRows = Number(v());
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -153,6 +157,21 @@ function redact(name, fields) {
     return [m, ...fields.slice(1)];
   }
   return fields;
+}
+
+/// `v` with every list longer than --log-rows cut to that many items and a count of the rest.
+function clipLists(v) {
+  if (Array.isArray(v)) {
+    const head = v.slice(0, opts.logRows).map(clipLists);
+    if (v.length > opts.logRows) head.push({ '...': v.length - opts.logRows });
+    return head;
+  }
+  if (v !== null && typeof v === 'object' && !(v instanceof Structure) && !(v instanceof Int8Array)) {
+    const o = {};
+    for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: clipLists(v[k]), enumerable: true });
+    return o;
+  }
+  return v;
 }
 
 const REQUESTS = { 0x01: 'HELLO', 0x02: 'GOODBYE', 0x0f: 'RESET', 0x10: 'RUN', 0x11: 'BEGIN', 0x12: 'COMMIT',
@@ -342,7 +361,10 @@ class Session {
   async handle(sig, fields) {
     const name = REQUESTS[sig] || `0x${sig.toString(16)}`;
     const query = sig === 0x10 ? fields[0] : undefined;
-    log({ conn: this.id, member: this.member.index, dir: 'C', msg: name, state: this.state, fields: redact(name, fields) });
+    if (logFd !== null) {
+      const logged = name === 'RUN' && opts.logRows >= 0 ? fields.map((f, i) => (i === 1 ? clipLists(f) : f)) : redact(name, fields);
+      log({ conn: this.id, member: this.member.index, dir: 'C', msg: name, state: this.state, fields: logged });
+    }
     stats.messages[name] = (stats.messages[name] || 0) + 1;
     if (!REQUESTS[sig]) { this.close(); return; }
     if (this.version.major === 4 && ['LOGON', 'LOGOFF', 'TELEMETRY'].includes(name)) { this.close(); return; }
