@@ -185,14 +185,39 @@ class CrossFileLinks {
     for (graph::PendingRef& r : built.pending) {
       pending_.push_back({r.from, r.type, Intern(r.module), Intern(r.name)});
     }
+    file_ends_.push_back(pending_.size());
   }
 
-  /// Resolves every reference and writes ExternalModule nodes and cross-file edges to `sink`.
+  /// Resolves every reference and writes ExternalModule nodes and cross-file edges to `sink`, in
+  /// graphs of about kChunkEdges edges (whole files each), so that memory does not grow with the
+  /// project: each graph carries the ExternalModule nodes its edges point to (sorted by name), and
+  /// the sinks write each such node once.
   Status Write(graph::GraphSink* sink, uint64_t* edges, uint64_t* nodes) {
     resolver_.Freeze();
-    graph::LinkGraphBuilder link;
+    auto link = std::make_unique<graph::LinkGraphBuilder>();
+    size_t in_chunk = 0;
+    auto flush = [&]() -> Status {
+      graph::FileGraph g;
+      link->Finish(&g);
+      link = std::make_unique<graph::LinkGraphBuilder>();
+      in_chunk = 0;
+      *edges += g.edges.size();
+      *nodes += g.nodes.size();
+      if (sink == nullptr || (g.nodes.empty() && g.edges.empty())) return Status::Ok();
+      return sink->Write(g);
+    };
     std::vector<semantic::Resolution> found;
-    for (const Pending& p : pending_) {
+    size_t file = 0;
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      if (file < file_ends_.size() && i >= file_ends_[file]) {
+        while (file < file_ends_.size() && i >= file_ends_[file]) ++file;
+        written_.clear();  // a duplicate has the same use node, so it is in the same file
+        if (in_chunk >= kChunkEdges) {
+          Status s = flush();
+          if (!s.ok()) return s;
+        }
+      }
+      const Pending& p = pending_[i];
       found.clear();
       const std::string& module = strings_[p.module];
       const std::string& name = strings_[p.name];
@@ -208,18 +233,14 @@ class CrossFileLinks {
                                      {semantic::DependsTypeName(p.type)});
         if (!written_.insert(id).second) continue;
         if (external) {
-          link.AddExternal(p.from, r.external, p.type, label);
+          link->AddExternal(p.from, r.external, p.type, label);
         } else {
-          link.AddEdge(p.from, r.node, p.type, label);
+          link->AddEdge(p.from, r.node, p.type, label);
         }
+        ++in_chunk;
       }
     }
-    graph::FileGraph g;
-    link.Finish(&g);
-    *edges += g.edges.size();
-    *nodes += g.nodes.size();
-    if (sink == nullptr || (g.nodes.empty() && g.edges.empty())) return Status::Ok();
-    return sink->Write(g);
+    return flush();
   }
 
  private:
@@ -239,7 +260,9 @@ class CrossFileLinks {
   };
   semantic::Resolver resolver_;
   std::vector<Pending> pending_;
-  std::unordered_set<graph::Id, IdHash> written_;  // edge ids already written
+  static constexpr size_t kChunkEdges = 16384;
+  std::vector<size_t> file_ends_;                  // pending_ index where each file's refs end
+  std::unordered_set<graph::Id, IdHash> written_;  // edge ids written for the current file
   std::unordered_map<std::string, uint32_t> ids_;
   std::vector<std::string> strings_;
 };
