@@ -161,13 +161,66 @@ const ChildFields& ChildrenOf(Kind kind) {
   return table[static_cast<size_t>(kind)];
 }
 
+struct WalkItem {
+  const Node* node;
+  bool cond;
+};
+
+/// Buffers of the def-use pass that do not outlive it, kept from one module to the next on a
+/// thread (the pipeline analyzes many files per worker) instead of being allocated and grown
+/// again for every module.
+struct DefUseBuffers {
+  std::vector<Occ> occs;
+  std::vector<uint32_t> first;
+  std::vector<WalkItem> walk_stack;
+  RdWorkspace rd_ws;
+  RdResult rd_result;
+  std::vector<RdOcc> rd_occs;
+  std::vector<uint32_t> local_key;
+  /// Per key: the flow that numbered it (stamps only grow, so entries left by an earlier module
+  /// never match) and its number there.
+  uint32_t stamp = 0;
+  std::vector<uint32_t> key_stamp, key_local;
+
+  void Clear() {
+    occs.clear();
+    first.clear();
+  }
+  /// Releases what an unusually large module grew.
+  void Trim() {
+    constexpr size_t kMax = size_t{1} << 20;
+    if (occs.capacity() > kMax) occs = {};
+    if (first.capacity() > kMax) first = {};
+    if (rd_occs.capacity() > kMax) rd_occs = {};
+    if (key_stamp.capacity() > kMax) {
+      key_stamp = {};
+      key_local = {};
+    }
+  }
+};
+
 /// Sort key of a node by position (kind breaks ties between nodes of the same range).
 auto PosKey(const Node* n) { return std::make_tuple(n->begin, n->end, static_cast<int>(n->kind)); }
 
 class DefUse {
  public:
-  DefUse(const SymbolTable& table, const ModuleContext& context, FileSemantics* out)
-      : table_(table), context_(context), out_(out) {}
+  DefUse(const SymbolTable& table, const ModuleContext& context, FileSemantics* out,
+         DefUseBuffers* buffers)
+      : table_(table),
+        context_(context),
+        out_(out),
+        occs_(buffers->occs),
+        first_(buffers->first),
+        walk_stack_(buffers->walk_stack),
+        rd_ws_(buffers->rd_ws),
+        rd_result_(buffers->rd_result),
+        rd_occs_(buffers->rd_occs),
+        local_key_(buffers->local_key),
+        stamp_(buffers->stamp),
+        key_stamp_(buffers->key_stamp),
+        key_local_(buffers->key_local) {
+    buffers->Clear();
+  }
 
   void Run(const std::vector<ScopeFlow>& flows) {
     states_.resize(flows.size());
@@ -202,10 +255,6 @@ class DefUse {
     const Node* node;
     uint32_t key;
     uint32_t ref;
-  };
-  struct WalkItem {
-    const Node* node;
-    bool cond;
   };
 
   /// The dense id of the binding of name `name_id` in `owner`.
@@ -591,7 +640,10 @@ class DefUse {
     bool is_module = &fs == &states_[0];
 
     // Dense name ids for this flow, through a stamped table indexed by key: no hashing.
-    ++stamp_;
+    if (++stamp_ == 0) {  // wrapped: forget every stamp
+      std::fill(key_stamp_.begin(), key_stamp_.end(), 0);
+      stamp_ = 1;
+    }
     if (key_stamp_.size() < key_list_.size()) {
       key_stamp_.resize(key_list_.size(), 0);
       key_local_.resize(key_list_.size(), 0);
@@ -804,29 +856,32 @@ class DefUse {
   std::vector<BindingKey> key_list_;
   NodeLists all_defs_;     ///< per key: every live definition
   NodeLists remote_defs_;  ///< per key: those outside the owner's flow
-  std::vector<Occ> occs_;        ///< the occurrences of every flow, flow after flow
-  std::vector<uint32_t> first_;  ///< per flow and point: its first occurrence (see FlowState)
+  std::vector<Occ>& occs_;        ///< the occurrences of every flow, flow after flow
+  std::vector<uint32_t>& first_;  ///< per flow and point: its first occurrence (see FlowState)
   std::vector<std::pair<const Node*, uint32_t>> pending_refs_;  ///< noted, callee not walked yet
   std::vector<std::pair<uint32_t, const Node*>> ref_defs_;      ///< (reference, callee's def)
   std::vector<LooseUse> loose_;           ///< uses resolved flow-insensitively
   std::vector<Reference> refs_;
   std::unordered_map<const Node*, ImportInfo> import_info_;
   std::unordered_map<const Node*, const Node*> lambda_of_;
-  std::vector<WalkItem> walk_stack_;  ///< reused by Walk
-  RdWorkspace rd_ws_;
-  RdResult rd_result_;
-  std::vector<RdOcc> rd_occs_;
-  std::vector<uint32_t> local_key_;
-  uint32_t stamp_ = 0;
-  std::vector<uint32_t> key_stamp_, key_local_;  ///< per key: the flow that numbered it
+  std::vector<WalkItem>& walk_stack_;  ///< reused by Walk
+  RdWorkspace& rd_ws_;
+  RdResult& rd_result_;
+  std::vector<RdOcc>& rd_occs_;
+  std::vector<uint32_t>& local_key_;
+  uint32_t& stamp_;
+  std::vector<uint32_t>& key_stamp_;  ///< per key: the flow that numbered it
+  std::vector<uint32_t>& key_local_;
 };
 
 }  // namespace
 
 void AnalyzeDefUse(const SymbolTable& table, const std::vector<ScopeFlow>& flows,
                    const ModuleContext& context, FileSemantics* out) {
-  DefUse pass(table, context, out);
+  thread_local DefUseBuffers buffers;
+  DefUse pass(table, context, out, &buffers);
   pass.Run(flows);
+  buffers.Trim();
 }
 
 }  // namespace ast2graph::semantic
