@@ -6,11 +6,11 @@
 // load would have made: to M's Module node, with the content id the builder gives it
 // (EdgeId(DEPENDS_ON, use, Module, {type})). Each batch creates the new edges and deletes the old
 // ones in one transaction, so an interrupted link simply continues when run again.
+#include <fmt/format.h>
+
 #include <charconv>
 #include <map>
 #include <thread>
-
-#include <fmt/format.h>
 #define XXH_STATIC_LINKING_ONLY  // XXH3_state_t
 #include <xxhash.h>
 
@@ -91,6 +91,13 @@ graph::Id LinkEdgeId(const graph::Id& start, const graph::Id& end, std::string_v
 Result<LinkReport> Link(const ConnectOptions& options) {
   Result<std::unique_ptr<Pool>> pool = MakePool(options);
   if (!pool.ok()) return pool.status();
+  {
+    // Fail fast, as the writer does, when the server is unreachable or refuses us: that is not a
+    // transient failure of one transaction.
+    Result<std::unique_ptr<Connection>> first = (*pool)->AcquireWriter();
+    if (!first.ok()) return first.status();
+    (*pool)->Release(std::move(*first));
+  }
   LinkReport report;
   for (;;) {
     TxResult found;
@@ -174,8 +181,8 @@ Result<LinkReport> Link(const ConnectOptions& options) {
     if (records.size() < kLinkBatch) break;
   }
   TxResult orphans;
-  Statement cleanup{"MATCH (m:ExternalModule) WHERE NOT (m)--() DELETE m RETURN count(m) AS n",
-                    {}, -1, 1000};
+  Statement cleanup{
+      "MATCH (m:ExternalModule) WHERE NOT (m)--() DELETE m RETURN count(m) AS n", {}, -1, 1000};
   if (Status s = RunWithRetries(pool->get(), options, {cleanup}, &orphans); !s.ok()) return s;
   const auto& rec = orphans.statements.at(0).records;
   if (!rec.empty() && !rec[0].empty() && rec[0][0].AsInt()) {

@@ -14,6 +14,7 @@
 // later deletion of a changed file's old nodes can take them away. Edges from unchanged files
 // into a changed file are parked in the database before the delete and re-created at the end
 // (StashIncomingEdges / RestorePendingEdges), so they survive the rewrite and any interruption.
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -28,8 +29,6 @@
 #include <set>
 #include <thread>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "ast2graph/neo4j.h"
 #include "graph/builder.h"
@@ -73,8 +72,12 @@ void EncodeProps(Encoder* e, const FileGraph& file, uint32_t begin, uint32_t cou
     const Prop& p = file.props[i];
     e->String(name_of(p.key));
     switch (p.type) {
-      case PropType::kString: e->String(p.text); break;
-      case PropType::kInt: e->Int(p.integer); break;
+      case PropType::kString:
+        e->String(p.text);
+        break;
+      case PropType::kInt:
+        e->Int(p.integer);
+        break;
       case PropType::kStringList:
         e->ListHeader(p.list_count);
         for (uint32_t j = 0; j < p.list_count; ++j) e->String(file.list_items[p.list_begin + j]);
@@ -146,8 +149,8 @@ void CutIntoTxs(const Groups& groups, size_t batch, std::vector<TxSpec>* out) {
       const uint32_t end = g.ends[row + take - 1];
       Statement st;
       st.query = query;
-      st.packed_parameters =
-          PackRows(std::string_view(g.rows).substr(begin, end - begin), static_cast<uint32_t>(take));
+      st.packed_parameters = PackRows(std::string_view(g.rows).substr(begin, end - begin),
+                                      static_cast<uint32_t>(take));
       tx.statements.push_back(std::move(st));
       tx.rows += take;
       row += take;
@@ -170,7 +173,7 @@ struct FileFinal {
 
 struct Job {
   std::vector<std::string> replace_ids;  // stored files with new content
-  std::vector<std::string> delete_ids;  // files whose old nodes go first
+  std::vector<std::string> delete_ids;   // files whose old nodes go first
   std::vector<std::string> source_ids;
   Groups nodes;
   Groups edges;
@@ -212,15 +215,14 @@ class BoltWriter final : public Writer {
     start_wall_ = std::chrono::steady_clock::now();
   }
 
-  ~BoltWriter() override {
-    StopWorkers();
-  }
+  ~BoltWriter() override { StopWorkers(); }
 
   Status Init() {
     const double cpu0 = ThreadCpuSeconds();
     if (options_.batch_size == 0) options_.batch_size = 1000;
     int n = options_.connections;
-    if (n <= 0) n = std::min(8, 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    if (n <= 0)
+      n = std::min(8, 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     // Fail early (exit status 3) when the server is unreachable or refuses the credentials.
     Result<std::unique_ptr<Connection>> first = pool_->AcquireWriter();
     if (!first.ok()) return first.status();
@@ -235,7 +237,8 @@ class BoltWriter final : public Writer {
     } else if (options_.stored_hashes) {
       stored_ = options_.stored_hashes;
     } else {
-      Result<StoredHashes> h = FetchHashesWith(pool_.get(), options_.connect.database, options_.retries);
+      Result<StoredHashes> h =
+          FetchHashesWith(pool_.get(), options_.connect.database, options_.retries);
       if (!h.ok()) return h.status();
       stored_ = std::make_shared<const StoredHashes>(std::move(*h));
     }
@@ -291,6 +294,9 @@ class BoltWriter final : public Writer {
     if (result.ok()) {
       std::unique_ptr<Connection> conn;
       result = RestorePendingEdges(&conn);
+      if (result.ok() && options_.mode == LoadMode::kIncremental) {
+        result = DeleteStaleCrossFileEdges(&conn);
+      }
       if (result.ok() && options_.prune) result = Prune(&conn);
       if (result.ok()) result = DeleteOrphanModules(&conn);
       pool_->Release(std::move(conn));
@@ -305,6 +311,8 @@ class BoltWriter final : public Writer {
 
   void MarkUnchanged(std::string_view source_id) override {
     seen_.insert(std::string(source_id));
+    // Its graph was never seen, so neither were its cross-file edges: they are kept as stored.
+    unseen_graphs_.insert(std::string(source_id));
   }
 
   const WriterMetrics& metrics() const override { return metrics_; }
@@ -337,6 +345,20 @@ class BoltWriter final : public Writer {
         }
       }
     }
+    // Which ids belong to this file; edges with an end outside it are cross-file edges. Their
+    // ids, from every file including unchanged ones, are the cross-file edges that stay.
+    // (An edge to an ExternalModule counts as cross-file wherever that node was written.)
+    local_ids_.clear();
+    external_ids_.clear();
+    for (const NodeRecord& n : file.nodes) {
+      local_ids_.insert(n.id);
+      if (n.label == NodeLabel::kExternalModule) external_ids_.insert(n.id);
+    }
+    for (const EdgeRecord& r : file.edges) {
+      if (!local_ids_.count(r.start) || !local_ids_.count(r.end) || external_ids_.count(r.end)) {
+        cross_edge_ids_.insert(r.id.Hex());
+      }
+    }
     if (source) {
       seen_.insert(file.source_id);
       if (options_.mode == LoadMode::kIncremental) {
@@ -361,9 +383,6 @@ class BoltWriter final : public Writer {
       if (replaced) job.replace_ids.push_back(file.source_id);
     }
 
-    // Which ids belong to this file, and which are its SourceFile-like "final" nodes.
-    local_ids_.clear();
-    for (const NodeRecord& n : file.nodes) local_ids_.insert(n.id);
     labels_.Reset(file);
 
     FileFinal final;
@@ -477,7 +496,8 @@ class BoltWriter final : public Writer {
   /// go with DETACH DELETE. They are parked first, in the database, as (:A2GPendingEdge) nodes
   /// (so a run cut off after the delete loses nothing), and re-created by RestorePendingEdges
   /// after everything is written, wherever their target still exists (same content id).
-  Status StashIncomingEdges(const std::vector<std::string>& ids, std::unique_ptr<Connection>* conn) {
+  Status StashIncomingEdges(const std::vector<std::string>& ids,
+                            std::unique_ptr<Connection>* conn) {
     List id_list;
     for (const auto& id : ids) id_list.emplace_back(id);
     TxSpec tx;
@@ -495,9 +515,9 @@ class BoltWriter final : public Writer {
   Status RestorePendingEdges(std::unique_ptr<Connection>* conn) {
     for (;;) {
       TxSpec read;
-      read.statements.push_back(Statement::FromMap(
-          "MATCH (p:A2GPendingEdge) RETURN properties(p) AS p LIMIT $limit",
-          Map{{"limit", static_cast<int64_t>(options_.batch_size)}}, -1));
+      read.statements.push_back(
+          Statement::FromMap("MATCH (p:A2GPendingEdge) RETURN properties(p) AS p LIMIT $limit",
+                             Map{{"limit", static_cast<int64_t>(options_.batch_size)}}, -1));
       TxResult found;
       if (Status s = RunTx(read, conn, false, &found); !s.ok()) return s;
       const auto& records = found.statements.at(0).records;
@@ -608,21 +628,24 @@ class BoltWriter final : public Writer {
           "DETACH DELETE n RETURN count(n) AS deleted",
           Map{{"limit", kDeleteBatch}}, conn);
     }
-    Result<StoredHashes> stored = FetchHashesWith(pool_.get(), options_.connect.database, options_.retries);
+    Result<StoredHashes> stored =
+        FetchHashesWith(pool_.get(), options_.connect.database, options_.retries);
     if (!stored.ok()) return stored.status();
     std::vector<std::string> mine;
     for (const auto& [id, hash] : *stored) {
       if (options_.owns(id)) mine.push_back(id);
     }
     for (size_t i = 0; i < mine.size(); i += 1000) {
-      std::vector<std::string> part(mine.begin() + i, mine.begin() + std::min(mine.size(), i + 1000));
+      std::vector<std::string> part(mine.begin() + i,
+                                    mine.begin() + std::min(mine.size(), i + 1000));
       if (Status s = DeleteFiles(part, conn); !s.ok()) return s;
     }
     return DeleteOrphanModules(conn);
   }
 
   Status Prune(std::unique_ptr<Connection>* conn) {
-    Result<StoredHashes> stored = FetchHashesWith(pool_.get(), options_.connect.database, options_.retries);
+    Result<StoredHashes> stored =
+        FetchHashesWith(pool_.get(), options_.connect.database, options_.retries);
     if (!stored.ok()) return stored.status();
     std::vector<std::string> gone;
     for (const auto& [id, hash] : *stored) {
@@ -631,7 +654,8 @@ class BoltWriter final : public Writer {
       gone.push_back(id);
     }
     for (size_t i = 0; i < gone.size(); i += 1000) {
-      std::vector<std::string> part(gone.begin() + i, gone.begin() + std::min(gone.size(), i + 1000));
+      std::vector<std::string> part(gone.begin() + i,
+                                    gone.begin() + std::min(gone.size(), i + 1000));
       if (Status s = DeleteFiles(part, conn); !s.ok()) return s;
     }
     std::lock_guard lock(mu_);
@@ -704,9 +728,8 @@ class BoltWriter final : public Writer {
         ++metrics_.retries;
       }
       if (options_.log) {
-        options_.log(fmt::format("retrying a batch in {} ms (attempt {} of {}): {}",
-                                 delay.count(), attempt + 2, options_.retries + 1,
-                                 last.ToString()));
+        options_.log(fmt::format("retrying a batch in {} ms (attempt {} of {}): {}", delay.count(),
+                                 attempt + 2, options_.retries + 1, last.ToString()));
       }
       std::this_thread::sleep_for(delay);
     }
@@ -732,6 +755,46 @@ class BoltWriter final : public Writer {
     std::lock_guard lock(mu_);
     failures_.push_back({id, s});
   }
+  /// A cross-file edge depends on more than its own file: an unchanged file's import goes
+  /// elsewhere when the module it re-exported from changed or disappeared. The edges of this
+  /// load's cross-file set are written; stored cross-file edges out of this load's files that are
+  /// not in that set are stale and deleted here (read, compared here, deleted by id).
+  Status DeleteStaleCrossFileEdges(std::unique_ptr<Connection>* conn) {
+    std::vector<std::string> files;
+    for (const std::string& id : seen_) {
+      if (!unseen_graphs_.count(id)) files.push_back(id);
+    }
+    for (size_t i = 0; i < files.size(); i += 1000) {
+      List ids;
+      for (size_t j = i; j < std::min(files.size(), i + 1000); ++j) ids.emplace_back(files[j]);
+      TxSpec read;
+      read.statements.push_back(Statement::FromMap(
+          "MATCH (a:ASTNode)-[d:DEPENDS_ON]->(b) WHERE a.source_id IN $ids AND "
+          "(b:ExternalModule OR b.source_id <> a.source_id) RETURN a.id AS src, d.id AS id",
+          Map{{"ids", ids}}, -1));
+      TxResult found;
+      if (Status s = RunTx(read, conn, false, &found); !s.ok()) return s;
+      List stale;
+      for (const List& r : found.statements.at(0).records) {
+        if (r.size() != 2 || !r[0].AsString() || !r[1].AsString()) continue;
+        if (cross_edge_ids_.count(*r[1].AsString())) continue;
+        stale.emplace_back(Map{{"src", r[0]}, {"id", r[1]}});
+      }
+      for (size_t k = 0; k < stale.size(); k += options_.batch_size) {
+        List part(stale.begin() + static_cast<std::ptrdiff_t>(k),
+                  stale.begin() +
+                      static_cast<std::ptrdiff_t>(std::min(stale.size(), k + options_.batch_size)));
+        TxSpec del;
+        del.statements.push_back(Statement::FromMap(
+            "UNWIND $rows AS r MATCH (a:ASTNode {id: r.src})-[d:DEPENDS_ON {id: r.id}]->() "
+            "DELETE d",
+            Map{{"rows", std::move(part)}}));
+        if (Status s = RunTx(del, conn, false); !s.ok()) return s;
+      }
+    }
+    return {};
+  }
+
   void AddCpu(double seconds) {
     std::lock_guard lock(mu_);
     cpu_seconds_ += seconds;
@@ -741,9 +804,12 @@ class BoltWriter final : public Writer {
   std::unique_ptr<Pool> pool_;
   std::shared_ptr<const StoredHashes> stored_;
   std::set<std::string> seen_;
+  std::set<std::string> unseen_graphs_;  // MarkUnchanged: stored, graph not given to Write
   std::unique_ptr<Job> building_;
   std::vector<FileFinal> deferred_;
   std::unordered_set<Id, IdHash> local_ids_;
+  std::unordered_set<Id, IdHash> external_ids_;
+  std::unordered_set<std::string> cross_edge_ids_;  // hex ids of this load's cross-file edges
   graph::cypher::EndpointLabels labels_;
 
   mutable std::mutex mu_;
@@ -782,8 +848,7 @@ Result<StoredHashes> FetchHashesOnce(Pool* pool, const std::string& database) {
   tx.bookmarks = pool->Bookmarks();
   tx.read_only = true;
   Statement st;
-  st.query =
-      "MATCH (f:SourceFile) RETURN f.source_id AS source_id, f.content_hash AS content_hash";
+  st.query = "MATCH (f:SourceFile) RETURN f.source_id AS source_id, f.content_hash AS content_hash";
   st.fetch_size = 10000;
   Status s = (*c)->Stream(tx, st, [&](const List& record) {
     if (record.size() == 2 && record[0].AsString()) {

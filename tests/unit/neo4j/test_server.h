@@ -139,17 +139,19 @@ class BoltTestServer {
   }
 
   /// Sends one control command and returns the server's one-line answer.
-  std::string Command(const std::string& command) {
+  /// (`timeout` is generous for dumps: a standard-library graph takes a while on a busy machine.)
+  std::string Command(const std::string& command,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
     std::string line = command + "\n";
     if (write(to_server_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) return "";
-    return ReadLine(std::chrono::seconds(30));
+    return ReadLine(timeout);
   }
   bool SetFaults(const std::string& json) { return Command("faults " + json) == "ok"; }
 
   /// The stored graph: sorted canonical lines (see cypher.js dump) without the schema lines.
   std::vector<std::string> Graph(std::vector<std::string>* schema = nullptr) {
     const std::string file = dir_.File("dump.txt");
-    if (Command("dump " + file) != "dumped") return {"<dump failed>"};
+    if (Command("dump " + file, std::chrono::seconds(600)) != "dumped") return {"<dump failed>"};
     std::ifstream in(file);
     std::vector<std::string> lines;
     std::string line;
