@@ -85,3 +85,6 @@ PY
 
 # The whole `ast2graph parse` pipeline (read, parse, analyse, build, write) against CPython 3.13.
 bash bench/pipeline.sh "$dir"
+
+# `ast2graph load` into the Bolt test server with 1, 2 and 4 connections, next to the csv export.
+bash bench/load.sh "$dir"
