@@ -613,7 +613,14 @@ async function main() {
     try {
       if (cmd === 'dump') {
         const d = cypher.dump(graph);
-        fs.writeFileSync(arg, [...d.lines, ...d.schema_order.map((n) => `schema ${n}`)].map((l) => `${l}\n`).join(''));
+        // In pieces: a standard library's dump (gigabytes) is beyond V8's longest string.
+        const lines = d.lines.concat(d.schema_order.map((n) => `schema ${n}`));
+        const fd = fs.openSync(arg, 'w');
+        try {
+          for (let i = 0; i < lines.length; i += 10000) fs.writeSync(fd, `${lines.slice(i, i + 10000).join('\n')}\n`);
+        } finally {
+          fs.closeSync(fd);
+        }
         process.stdout.write('dumped\n');
       } else if (cmd === 'faults') {
         faults = JSON.parse(arg);
