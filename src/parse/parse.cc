@@ -1,9 +1,10 @@
 // ast2graph::Parse: decode, tokenize, parse; CPython's rules for which error wins.
+#include "ast2graph/parse.h"
+
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "ast2graph/parse.h"
 #include "lex/decode.h"
 #include "lex/tokenizer.h"
 #include "lex/unicode.h"
@@ -93,15 +94,24 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
   bool tok_ok = lex::Tokenize(utf8, &tokens, &terr);
   module.set_text(std::move(utf8));
   std::string_view text = module.text();
-  if (!tok_ok && !terr.unclosed_bracket && !terr.in_fstring && !terr.only_if_reached) {
-    // A tokenizer error anywhere in the file wins over any parser error (CPython tokenizes the
-    // rest of the file after a parser error and reports tokenizer errors first).
-    module.set_error(FromTokenError(terr, text));
-    return module;
-  }
   parse::Parser parser(text, tokens, module.arena(), options);
   ast::Node* root = parser.ParseModule();
   module.set_node_count(parser.node_count());
+  if (!tok_ok && !terr.unclosed_bracket && !terr.in_fstring && !terr.only_if_reached) {
+    // A tokenizer error anywhere in the file wins over any parser error (CPython tokenizes the
+    // rest of the file after a parser error and reports tokenizer errors first), except over
+    // "unexpected indent/unindent" found before it: CPython raises those without that check.
+    const bool indent_first =
+        root == nullptr && parser.indentation_error() && parser.error_token() + 1 < tokens.size();
+    if (!indent_first) {
+      module.set_error(FromTokenError(terr, text));
+      return module;
+    }
+    ParseError err = parser.error();
+    err.line_text = LineText(text, err.lineno);
+    module.set_error(std::move(err));
+    return module;
+  }
   if (root != nullptr && tok_ok) {
     module.set_root(root);
     return module;
@@ -115,8 +125,7 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
     uint32_t error_line = lex::LineOf(text, tokens[furthest].begin);
     // An unclosed bracket wins over an earlier parser error on an earlier line, unless the
     // tokenizer is still inside an f-string (CPython keeps the parser's error then).
-    bool bracket_wins =
-        terr.unclosed_bracket && !terr.in_fstring && terr.bracket_line < error_line;
+    bool bracket_wins = terr.unclosed_bracket && !terr.in_fstring && terr.bracket_line < error_line;
     if (reached || bracket_wins || err.message.empty()) {
       module.set_error(FromTokenError(terr, text));
       return module;

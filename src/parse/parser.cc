@@ -192,8 +192,10 @@ Node* Parser::Fail() {
   if (failed_) return nullptr;
   switch (K()) {
     case TokenKind::kIndent:
+      indentation_error_ = true;
       return FailAt(pos_, "unexpected indent");
     case TokenKind::kDedent:
+      indentation_error_ = true;
       return FailAt(pos_, "unexpected unindent");
     default: {
       // CPython reports "invalid syntax" at the furthest token its parser fetched.

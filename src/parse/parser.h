@@ -46,6 +46,10 @@ class Parser {
   const ParseError& error() const { return error_; }
   /// Index of the token the failure is located at (for the tokenizer-error priority rules).
   size_t error_token() const { return error_token_; }
+  /// The failure is CPython's generic "unexpected indent/unindent" (the parser stopped at an
+  /// INDENT or DEDENT token): CPython raises it without checking the rest of the file for
+  /// tokenizer errors.
+  bool indentation_error() const { return indentation_error_; }
   /// Furthest token the parser looked at (CPython's p->fill - 1).
   size_t furthest_token() const { return max_peek_ > error_token_ ? max_peek_ : error_token_; }
   uint64_t node_count() const { return node_count_; }
@@ -74,8 +78,9 @@ class Parser {
   /// End of the last token before pos_ that is not NEWLINE/INDENT/DEDENT (a block's end).
   uint32_t BlockEnd() const {
     size_t i = pos_ - 1;
-    while (i > 0 && (tokens_[i].kind == TokenKind::kNewline || tokens_[i].kind == TokenKind::kIndent ||
-                     tokens_[i].kind == TokenKind::kDedent)) {
+    while (i > 0 &&
+           (tokens_[i].kind == TokenKind::kNewline || tokens_[i].kind == TokenKind::kIndent ||
+            tokens_[i].kind == TokenKind::kDedent)) {
       --i;
     }
     return tokens_[i].end;
@@ -223,6 +228,7 @@ class Parser {
   bool too_many_nodes_ = false;
   ParseError error_;
   size_t error_token_ = 0;
+  bool indentation_error_ = false;
   std::vector<Node*> scratch_;
   std::vector<const ast::Str*> str_scratch_;
   std::vector<int64_t> int_scratch_;
