@@ -181,10 +181,15 @@ struct DefUseBuffers {
   /// never match) and its number there.
   uint32_t stamp = 0;
   std::vector<uint32_t> key_stamp, key_local;
+  /// Per scope index: where its symbols start in symbol_key (kUnset until first needed); per
+  /// symbol there: the key of its own binding (kUnset until first needed).
+  std::vector<uint32_t> symbol_base, symbol_key;
 
   void Clear() {
     occs.clear();
     first.clear();
+    symbol_base.clear();
+    symbol_key.clear();
   }
   /// Releases what an unusually large module grew.
   void Trim() {
@@ -196,6 +201,8 @@ struct DefUseBuffers {
       key_stamp = {};
       key_local = {};
     }
+    if (symbol_key.capacity() > kMax) symbol_key = {};
+    if (symbol_base.capacity() > kMax) symbol_base = {};
   }
 };
 
@@ -218,8 +225,11 @@ class DefUse {
         local_key_(buffers->local_key),
         stamp_(buffers->stamp),
         key_stamp_(buffers->key_stamp),
-        key_local_(buffers->key_local) {
+        key_local_(buffers->key_local),
+        symbol_base_(buffers->symbol_base),
+        symbol_key_(buffers->symbol_key) {
     buffers->Clear();
+    symbol_base_.assign(table.scope_count(), kUnset);
   }
 
   void Run(const std::vector<ScopeFlow>& flows) {
@@ -267,6 +277,19 @@ class DefUse {
       remote_defs_.AddKey();
     }
     return id;
+  }
+
+  /// The key of a resolved occurrence. Its owner is a function of its scope and symbol, so the
+  /// key is remembered per symbol: Key() hashes once per symbol, not once per occurrence.
+  uint32_t KeyOf(const NameResolution& r) {
+    uint32_t& base = symbol_base_[r.scope->index()];
+    if (base == kUnset) {
+      base = static_cast<uint32_t>(symbol_key_.size());
+      symbol_key_.resize(symbol_key_.size() + r.scope->symbols().size(), kUnset);
+    }
+    uint32_t& key = symbol_key_[base + static_cast<uint32_t>(r.symbol - r.scope->symbols().data())];
+    if (key == kUnset) key = Key(r.owner, r.name_id);
+    return key;
   }
 
   /// The occurrence runs where the current flow runs: in its scope, or in a comprehension CPython
@@ -562,12 +585,16 @@ class DefUse {
       const ChildFields& children = ChildrenOf(n->kind);
       for (uint32_t c = children.count; c-- > 0;) {
         const ast::Slot& slot = n->fields[children.index[c]];
+        // A Constant uses and defines nothing: it is not pushed.
         if (!children.is_list[c]) {
-          if (slot.node != nullptr) stack.push_back({slot.node, w.cond});
+          if (slot.node != nullptr && slot.node->kind != Kind::Constant) {
+            stack.push_back({slot.node, w.cond});
+          }
           continue;
         }
         for (uint32_t j = slot.list->size; j-- > 0;) {
-          if (slot.list->items[j].node != nullptr) stack.push_back({slot.list->items[j].node, w.cond});
+          const Node* child = slot.list->items[j].node;
+          if (child != nullptr && child->kind != Kind::Constant) stack.push_back({child, w.cond});
         }
       }
     }
@@ -597,7 +624,7 @@ class DefUse {
   void Use(const Node* name) {
     NameResolution r = table_.Resolve(name);
     if (r.symbol == nullptr || r.owner == nullptr) return;
-    uint32_t key = Key(r.owner, r.name_id);
+    uint32_t key = KeyOf(r);
     uint32_t ref = pending_refs_.empty() ? kNoRef : TakeRef(name);
     if (r.owner == cur_->scope && Inline(r.scope)) {
       occs_.push_back({OccType::kUse, key, name, ref});
@@ -610,7 +637,7 @@ class DefUse {
   void Define(const Node* def, bool conditional) {
     NameResolution r = table_.Resolve(def);
     if (r.symbol == nullptr || r.owner == nullptr) return;
-    uint32_t key = Key(r.owner, r.name_id);
+    uint32_t key = KeyOf(r);
     all_defs_.Add(key, def);
     if (r.owner == cur_->scope && Inline(r.scope)) {
       occs_.push_back({conditional ? OccType::kGen : OccType::kDef, key, def});
@@ -623,7 +650,7 @@ class DefUse {
     NameResolution r = table_.Resolve(node);
     if (r.symbol == nullptr || r.owner == nullptr) return;
     if (r.owner == cur_->scope && Inline(r.scope)) {
-      occs_.push_back({OccType::kKill, Key(r.owner, r.name_id), node});
+      occs_.push_back({OccType::kKill, KeyOf(r), node});
     }
   }
 
@@ -872,6 +899,9 @@ class DefUse {
   uint32_t& stamp_;
   std::vector<uint32_t>& key_stamp_;  ///< per key: the flow that numbered it
   std::vector<uint32_t>& key_local_;
+  std::vector<uint32_t>& symbol_base_;
+  std::vector<uint32_t>& symbol_key_;
+  static constexpr uint32_t kUnset = 0xffffffffu;
 };
 
 }  // namespace

@@ -503,17 +503,21 @@ class SymtableBuilder {
   bool StepTypeParam(const Task& t);
   bool StepComprehensionExpr(const Task& t);
 
-  // Children of the task being stepped, in visiting order; pushed reversed by Flush().
+  // Children of the task being stepped, in visiting order, go on the stack above mark_; Flush()
+  // reverses them there so that they pop in visiting order (no second buffer to copy from).
+  // A Constant does nothing when visited: unless its depth would fail, it gets no task.
   void Push(Op op, const Node* n, uint32_t depth, uint8_t phase = 0, uint8_t aux = 0,
             const Node* n2 = nullptr) {
-    if (n) pending_.push_back({op, phase, aux, depth, n, n2});
+    if (n == nullptr) return;
+    if (op == Op::kExpr && n->kind == Kind::Constant && depth <= kMaxVisitDepth) return;
+    stack_.push_back({op, phase, aux, depth, n, n2});
   }
   void PushList(Op op, const List* list, uint32_t depth, uint32_t from = 0) {
     for (uint32_t i = from; i < list->size; ++i) Push(op, list->items[i].node, depth);
   }
   void Flush() {
-    stack_.insert(stack_.end(), pending_.rbegin(), pending_.rend());
-    pending_.clear();
+    std::reverse(stack_.begin() + static_cast<std::ptrdiff_t>(mark_), stack_.end());
+    mark_ = stack_.size();
   }
 
   // --- pass 2
@@ -540,7 +544,7 @@ class SymtableBuilder {
   std::vector<std::string_view> private_stack_;
   std::vector<IdSet> mangled_sets_;
   std::vector<Task> stack_;
-  std::vector<Task> pending_;
+  size_t mark_ = 0;  // stack_[mark_, end): pushed by the current step, not flushed yet
   std::string scratch_;
 
   uint32_t id_class_ = 0, id_classdict_ = 0;
@@ -1816,6 +1820,7 @@ bool SymtableBuilder::Run(ParseError* error) {
   while (!stack_.empty()) {
     Task t = stack_.back();
     stack_.pop_back();
+    mark_ = stack_.size();
     if (!Step(t)) return false;
   }
   ExitBlock();
