@@ -53,8 +53,8 @@ void AddDumpFlowCommand(CLI::App& app, int* exit_code) {
     context.is_package = args->package || path.stem() == "__init__";
     context.module_name = args->module;
     if (context.module_name.empty()) {
-      context.module_name = context.is_package ? path.parent_path().filename().string()
-                                               : path.stem().string();
+      context.module_name =
+          context.is_package ? path.parent_path().filename().string() : path.stem().string();
     }
     semantic::FileSemantics sem = semantic::Analyze(module, context);
     std::string out;

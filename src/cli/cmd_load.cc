@@ -90,21 +90,10 @@ void AddLoadCommand(CLI::App& app, int* exit_code) {
   cmd->callback([opts, exit_code] {
     pipeline::DiscoverOptions discover;
     pipeline::PipelineOptions run;
-    run.command = "load";
-    Status s = ResolveCommonOptions(opts->common, &discover, &run);
     Result<neo4j::ConnectOptions> connect = ResolveNeo4jOptions(opts->neo4j);
-    if (s.ok() && !connect.ok()) s = connect.status();
-    if (!s.ok()) {
-      std::fprintf(stderr, "ast2graph load: %s\n", s.message().c_str());
-      *exit_code = 2;
-      return;
-    }
+    auto found = PrepareRun("load", opts->common, &discover, &run, exit_code, connect.status());
+    if (!found) return;
     run.semantics = !opts->no_semantics;
-    auto found = DiscoverOrReport(opts->common, discover);
-    if (!found) {
-      *exit_code = 2;
-      return;
-    }
 
     neo4j::WriterOptions writer_options;
     writer_options.connect = *connect;

@@ -23,25 +23,16 @@ void AddParseCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--format,-f", opts->format, "jsonl | csv | cypher | graphml | dot | json")
       ->check(CLI::IsMember({"jsonl", "csv", "cypher", "graphml", "dot", "json"}))
       ->capture_default_str();
-  cmd->add_option("--batch-size", opts->batch_size,
-                  "Rows per UNWIND batch (cypher) / records per part (csv); default by project size");
+  cmd->add_option(
+      "--batch-size", opts->batch_size,
+      "Rows per UNWIND batch (cypher) / records per part (csv); default by project size");
   cmd->add_flag("--no-semantics", opts->no_semantics, "Only CHILD edges: skip NEXT and DEPENDS_ON");
   cmd->callback([opts, exit_code] {
     pipeline::DiscoverOptions discover;
     pipeline::PipelineOptions run;
-    run.command = "parse";
-    Status s = ResolveCommonOptions(opts->common, &discover, &run);
-    if (!s.ok()) {
-      std::fprintf(stderr, "ast2graph parse: %s\n", s.message().c_str());
-      *exit_code = 2;
-      return;
-    }
+    auto found = PrepareRun("parse", opts->common, &discover, &run, exit_code);
+    if (!found) return;
     run.semantics = !opts->no_semantics;
-    auto found = DiscoverOrReport(opts->common, discover);
-    if (!found) {
-      *exit_code = 2;
-      return;
-    }
     exporters::Format format;
     exporters::ParseFormat(opts->format, &format);
     exporters::ExportOptions export_options;

@@ -20,20 +20,10 @@ void AddStatsCommand(CLI::App& app, int* exit_code) {
   cmd->callback([opts, exit_code] {
     pipeline::DiscoverOptions discover;
     pipeline::PipelineOptions run;
-    run.command = "stats";
-    Status s = ResolveCommonOptions(opts->common, &discover, &run);
-    if (!s.ok()) {
-      std::fprintf(stderr, "ast2graph stats: %s\n", s.message().c_str());
-      *exit_code = 2;
-      return;
-    }
+    auto found = PrepareRun("stats", opts->common, &discover, &run, exit_code);
+    if (!found) return;
     run.depth = opts->parse_only ? pipeline::Depth::kParseOnly : pipeline::Depth::kGraph;
     if (opts->json && run.metrics_path.empty()) run.metrics_path = "-";
-    auto found = DiscoverOrReport(opts->common, discover);
-    if (!found) {
-      *exit_code = 2;
-      return;
-    }
     pipeline::RunSummary summary = pipeline::Run(*found, run, nullptr);
     Status reported = pipeline::Report(summary, run);
     *exit_code = ExitStatus(summary, run);

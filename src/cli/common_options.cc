@@ -6,7 +6,8 @@ namespace ast2graph::cli {
 
 void AddCommonOptions(CLI::App* cmd, CommonOptions* o) {
   cmd->add_option("PATH", o->paths, "Files and directories to read (*.py)")->required();
-  cmd->add_option("--root", o->root, "Directory source_ids are relative to (default: common directory of the PATHs)");
+  cmd->add_option("--root", o->root,
+                  "Directory source_ids are relative to (default: common directory of the PATHs)");
   cmd->add_option("--exclude", o->excludes, "Skip paths matching this glob (repeatable)");
   cmd->add_flag("--include-stubs", o->include_stubs, "Also read *.pyi files");
   cmd->add_option("--jobs,-j", o->jobs, "Worker threads (default: all cores)");
@@ -59,6 +60,9 @@ Status ResolveCommonOptions(const CommonOptions& in, pipeline::DiscoverOptions* 
   return Status::Ok();
 }
 
+namespace {
+
+/// Discovers the files, or prints the usage error and returns nullopt.
 std::optional<pipeline::Discovery> DiscoverOrReport(const CommonOptions& in,
                                                     const pipeline::DiscoverOptions& discover) {
   auto found = pipeline::Discover(in.paths, discover);
@@ -68,6 +72,25 @@ std::optional<pipeline::Discovery> DiscoverOrReport(const CommonOptions& in,
   }
   for (const std::string& p : found->problems) std::fprintf(stderr, "warning: %s\n", p.c_str());
   return std::move(found.value());
+}
+
+}  // namespace
+
+std::optional<pipeline::Discovery> PrepareRun(const std::string& command, const CommonOptions& in,
+                                              pipeline::DiscoverOptions* discover,
+                                              pipeline::PipelineOptions* run, int* exit_code,
+                                              const Status& extra) {
+  run->command = command;
+  Status s = ResolveCommonOptions(in, discover, run);
+  if (s.ok()) s = extra;
+  if (!s.ok()) {
+    std::fprintf(stderr, "ast2graph %s: %s\n", command.c_str(), s.message().c_str());
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  auto found = DiscoverOrReport(in, *discover);
+  if (!found) *exit_code = 2;
+  return found;
 }
 
 int ExitStatus(const pipeline::RunSummary& summary, const pipeline::PipelineOptions& options) {

@@ -33,9 +33,13 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options);
 Status ResolveCommonOptions(const CommonOptions& in, pipeline::DiscoverOptions* discover,
                             pipeline::PipelineOptions* run);
 
-/// Discovers the files, or prints the usage error and returns nullopt (exit status 2).
-std::optional<pipeline::Discovery> DiscoverOrReport(const CommonOptions& in,
-                                                    const pipeline::DiscoverOptions& discover);
+/// The start of every file-processing command: resolves the common options (plus `extra`, a
+/// command's own check) and discovers the files. On a usage error it prints
+/// "ast2graph COMMAND: message", sets *exit_code to 2 and returns nullopt.
+std::optional<pipeline::Discovery> PrepareRun(const std::string& command, const CommonOptions& in,
+                                              pipeline::DiscoverOptions* discover,
+                                              pipeline::PipelineOptions* run, int* exit_code,
+                                              const Status& extra = Status::Ok());
 
 /// Exit status of a run: 0, or 1 with --on-error collect/fail-fast when a file failed, or when
 /// the output could not be written.
