@@ -8,9 +8,7 @@ namespace ast2graph::parse {
 
 using ast::Singleton;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 bool CanStartExpressionToken(TokenKind k) {
   switch (k) {
@@ -45,51 +43,89 @@ inline bool CanStartExpression(TokenKind k) { return CanStartExpressionToken(k);
 // Binary operator precedence for precedence climbing (0 = not a binary operator here).
 inline int BinPrec(TokenKind k) {
   switch (k) {
-    case TokenKind::kVBar: return 1;
-    case TokenKind::kCircumFlex: return 2;
-    case TokenKind::kAmper: return 3;
-    case TokenKind::kLeftShift: case TokenKind::kRightShift: return 4;
-    case TokenKind::kPlus: case TokenKind::kMinus: return 5;
-    case TokenKind::kStar: case TokenKind::kSlash: case TokenKind::kDoubleSlash:
-    case TokenKind::kPercent: case TokenKind::kAt: return 6;
-    default: return 0;
+    case TokenKind::kVBar:
+      return 1;
+    case TokenKind::kCircumFlex:
+      return 2;
+    case TokenKind::kAmper:
+      return 3;
+    case TokenKind::kLeftShift:
+    case TokenKind::kRightShift:
+      return 4;
+    case TokenKind::kPlus:
+    case TokenKind::kMinus:
+      return 5;
+    case TokenKind::kStar:
+    case TokenKind::kSlash:
+    case TokenKind::kDoubleSlash:
+    case TokenKind::kPercent:
+    case TokenKind::kAt:
+      return 6;
+    default:
+      return 0;
   }
 }
 
 inline Singleton BinOpOf(TokenKind k) {
   switch (k) {
-    case TokenKind::kVBar: return Singleton::BitOr;
-    case TokenKind::kCircumFlex: return Singleton::BitXor;
-    case TokenKind::kAmper: return Singleton::BitAnd;
-    case TokenKind::kLeftShift: return Singleton::LShift;
-    case TokenKind::kRightShift: return Singleton::RShift;
-    case TokenKind::kPlus: return Singleton::Add;
-    case TokenKind::kMinus: return Singleton::Sub;
-    case TokenKind::kStar: return Singleton::Mult;
-    case TokenKind::kSlash: return Singleton::Div;
-    case TokenKind::kDoubleSlash: return Singleton::FloorDiv;
-    case TokenKind::kPercent: return Singleton::Mod;
-    default: return Singleton::MatMult;
+    case TokenKind::kVBar:
+      return Singleton::BitOr;
+    case TokenKind::kCircumFlex:
+      return Singleton::BitXor;
+    case TokenKind::kAmper:
+      return Singleton::BitAnd;
+    case TokenKind::kLeftShift:
+      return Singleton::LShift;
+    case TokenKind::kRightShift:
+      return Singleton::RShift;
+    case TokenKind::kPlus:
+      return Singleton::Add;
+    case TokenKind::kMinus:
+      return Singleton::Sub;
+    case TokenKind::kStar:
+      return Singleton::Mult;
+    case TokenKind::kSlash:
+      return Singleton::Div;
+    case TokenKind::kDoubleSlash:
+      return Singleton::FloorDiv;
+    case TokenKind::kPercent:
+      return Singleton::Mod;
+    default:
+      return Singleton::MatMult;
   }
 }
 
 // Augmented assignment operator, or kCount if `k` is not one.
 inline Singleton AugOpOf(TokenKind k) {
   switch (k) {
-    case TokenKind::kPlusEqual: return Singleton::Add;
-    case TokenKind::kMinEqual: return Singleton::Sub;
-    case TokenKind::kStarEqual: return Singleton::Mult;
-    case TokenKind::kAtEqual: return Singleton::MatMult;
-    case TokenKind::kSlashEqual: return Singleton::Div;
-    case TokenKind::kPercentEqual: return Singleton::Mod;
-    case TokenKind::kAmperEqual: return Singleton::BitAnd;
-    case TokenKind::kVBarEqual: return Singleton::BitOr;
-    case TokenKind::kCircumflexEqual: return Singleton::BitXor;
-    case TokenKind::kLeftShiftEqual: return Singleton::LShift;
-    case TokenKind::kRightShiftEqual: return Singleton::RShift;
-    case TokenKind::kDoubleStarEqual: return Singleton::Pow;
-    case TokenKind::kDoubleSlashEqual: return Singleton::FloorDiv;
-    default: return Singleton::kCount;
+    case TokenKind::kPlusEqual:
+      return Singleton::Add;
+    case TokenKind::kMinEqual:
+      return Singleton::Sub;
+    case TokenKind::kStarEqual:
+      return Singleton::Mult;
+    case TokenKind::kAtEqual:
+      return Singleton::MatMult;
+    case TokenKind::kSlashEqual:
+      return Singleton::Div;
+    case TokenKind::kPercentEqual:
+      return Singleton::Mod;
+    case TokenKind::kAmperEqual:
+      return Singleton::BitAnd;
+    case TokenKind::kVBarEqual:
+      return Singleton::BitOr;
+    case TokenKind::kCircumflexEqual:
+      return Singleton::BitXor;
+    case TokenKind::kLeftShiftEqual:
+      return Singleton::LShift;
+    case TokenKind::kRightShiftEqual:
+      return Singleton::RShift;
+    case TokenKind::kDoubleStarEqual:
+      return Singleton::Pow;
+    case TokenKind::kDoubleSlashEqual:
+      return Singleton::FloorDiv;
+    default:
+      return Singleton::kCount;
   }
 }
 
@@ -238,8 +274,8 @@ Node* Parser::TooComplex() {
   return FailAt(pos_, "Parser stack overflowed - Python source too complex to parse");
 }
 
-#define A2G_TRY(expr)            \
-  do {                           \
+#define A2G_TRY(expr)                      \
+  do {                                     \
     if ((expr) == nullptr) return nullptr; \
   } while (0)
 
@@ -269,16 +305,36 @@ bool Parser::ParseStatements(size_t /*mark*/, bool until_dedent) {
 bool Parser::ParseStatement() {
   Node* s = nullptr;
   switch (K()) {
-    case TokenKind::kIf: s = ParseIf(); break;
-    case TokenKind::kWhile: s = ParseWhile(); break;
-    case TokenKind::kFor: s = ParseFor(SIZE_MAX); break;
-    case TokenKind::kTry: s = ParseTry(); break;
-    case TokenKind::kWith: s = ParseWith(SIZE_MAX); break;
-    case TokenKind::kDef: s = ParseFuncDef(scratch_.size(), pos_, false); break;
-    case TokenKind::kClass: s = ParseClassDef(scratch_.size(), pos_, false); break;
-    case TokenKind::kAt: s = ParseDecorated(); break;
-    case TokenKind::kAsync: s = ParseAsync(scratch_.size(), false); break;
-    case TokenKind::kIndent: Fail(); return false;
+    case TokenKind::kIf:
+      s = ParseIf();
+      break;
+    case TokenKind::kWhile:
+      s = ParseWhile();
+      break;
+    case TokenKind::kFor:
+      s = ParseFor(SIZE_MAX);
+      break;
+    case TokenKind::kTry:
+      s = ParseTry();
+      break;
+    case TokenKind::kWith:
+      s = ParseWith(SIZE_MAX);
+      break;
+    case TokenKind::kDef:
+      s = ParseFuncDef(scratch_.size(), pos_, false);
+      break;
+    case TokenKind::kClass:
+      s = ParseClassDef(scratch_.size(), pos_, false);
+      break;
+    case TokenKind::kAt:
+      s = ParseDecorated();
+      break;
+    case TokenKind::kAsync:
+      s = ParseAsync(scratch_.size(), false);
+      break;
+    case TokenKind::kIndent:
+      Fail();
+      return false;
     case TokenKind::kName:
       if (IsSoft("match") && LooksLikeMatch()) {
         s = ParseMatch();
@@ -337,14 +393,22 @@ Node* Parser::ParseSimpleStatement() {
     case TokenKind::kContinue:
       Advance();
       return New(Kind::Continue, t.begin, t.end);
-    case TokenKind::kReturn: return ParseReturn();
-    case TokenKind::kImport: return ParseImport();
-    case TokenKind::kFrom: return ParseFromImport();
-    case TokenKind::kRaise: return ParseRaise();
-    case TokenKind::kDel: return ParseDel();
-    case TokenKind::kAssert: return ParseAssert();
-    case TokenKind::kGlobal: return ParseGlobal(Kind::Global);
-    case TokenKind::kNonlocal: return ParseGlobal(Kind::Nonlocal);
+    case TokenKind::kReturn:
+      return ParseReturn();
+    case TokenKind::kImport:
+      return ParseImport();
+    case TokenKind::kFrom:
+      return ParseFromImport();
+    case TokenKind::kRaise:
+      return ParseRaise();
+    case TokenKind::kDel:
+      return ParseDel();
+    case TokenKind::kAssert:
+      return ParseAssert();
+    case TokenKind::kGlobal:
+      return ParseGlobal(Kind::Global);
+    case TokenKind::kNonlocal:
+      return ParseGlobal(Kind::Nonlocal);
     case TokenKind::kName:
       if (PeekK(1) == TokenKind::kName && IsSoft("type")) return ParseTypeAlias();
       return ParseExprStatement();
@@ -410,8 +474,10 @@ Node* Parser::ParseExprStatement() {
       // CPython names the bad target only when an annotation expression follows.
       Advance();
       A2G_TRY(ParseExpression());
-      if (e->kind == Kind::Tuple) return FailNode(e, "only single target (not tuple) can be annotated");
-      if (e->kind == Kind::List) return FailNode(e, "only single target (not list) can be annotated");
+      if (e->kind == Kind::Tuple)
+        return FailNode(e, "only single target (not tuple) can be annotated");
+      if (e->kind == Kind::List)
+        return FailNode(e, "only single target (not list) can be annotated");
       return FailNode(e, "illegal target for annotation");
     }
     SetTarget(e, Singleton::Store, "assign");
@@ -720,7 +786,8 @@ ast::List* Parser::ParseTypeParams() {
       Advance();
       if (K() == TokenKind::kColon) {
         scratch_.resize(mark);
-        FailAt(pos_, star ? "cannot use bound with TypeVarTuple" : "cannot use bound with ParamSpec");
+        FailAt(pos_,
+               star ? "cannot use bound with TypeVarTuple" : "cannot use bound with ParamSpec");
         return nullptr;
       }
       Node* def = nullptr;
@@ -1083,8 +1150,10 @@ Node* Parser::ParseDecorated() {
     scratch_.push_back(d);
   }
   switch (K()) {
-    case TokenKind::kDef: return ParseFuncDef(mark, pos_, true);
-    case TokenKind::kClass: return ParseClassDef(mark, pos_, true);
+    case TokenKind::kDef:
+      return ParseFuncDef(mark, pos_, true);
+    case TokenKind::kClass:
+      return ParseClassDef(mark, pos_, true);
     case TokenKind::kAsync:
       if (PeekK(1) == TokenKind::kDef) return ParseAsync(mark, true);
       [[fallthrough]];
@@ -1098,7 +1167,8 @@ Node* Parser::ParseAsync(size_t decorators_mark, bool has_decorators) {
   size_t async_tok = pos_;
   Advance();
   switch (K()) {
-    case TokenKind::kDef: return ParseFuncDef(decorators_mark, async_tok, has_decorators);
+    case TokenKind::kDef:
+      return ParseFuncDef(decorators_mark, async_tok, has_decorators);
     case TokenKind::kFor:
       if (!has_decorators) return ParseFor(async_tok);
       break;
@@ -1114,8 +1184,7 @@ Node* Parser::ParseAsync(size_t decorators_mark, bool has_decorators) {
 
 Node* Parser::ParseFuncDef(size_t decorators_mark, size_t first_tok, bool has_decorators) {
   bool is_async = tokens_[first_tok].kind == TokenKind::kAsync;
-  ast::List* decorators =
-      has_decorators ? TakeList(decorators_mark) : ast::NewList(arena_, 0);
+  ast::List* decorators = has_decorators ? TakeList(decorators_mark) : ast::NewList(arena_, 0);
   const Token& def = Cur();
   Advance();
   if (K() != TokenKind::kName) return Fail();
@@ -1154,8 +1223,7 @@ Node* Parser::ParseFuncDef(size_t decorators_mark, size_t first_tok, bool has_de
 }
 
 Node* Parser::ParseClassDef(size_t decorators_mark, size_t first_tok, bool has_decorators) {
-  ast::List* decorators =
-      has_decorators ? TakeList(decorators_mark) : ast::NewList(arena_, 0);
+  ast::List* decorators = has_decorators ? TakeList(decorators_mark) : ast::NewList(arena_, 0);
   const Token& cls = Cur();
   Advance();
   if (K() != TokenKind::kName) return Fail();
@@ -1237,21 +1305,23 @@ Node* Parser::ParseParams(TokenKind close, bool allow_annotations) {
       Advance();
       if (K() == TokenKind::kComma || K() == close) {
         // bare '*': keyword-only parameters must follow
-        if (K() == close ||
-            (K() == TokenKind::kComma && (PeekK(1) == close || PeekK(1) == TokenKind::kDoubleStar))) {
+        if (K() == close || (K() == TokenKind::kComma &&
+                             (PeekK(1) == close || PeekK(1) == TokenKind::kDoubleStar))) {
           return FailAt(pos_ - 1, "named arguments must follow bare *");
         }
       } else {
         vararg = parse_arg(true);
         A2G_TRY(vararg);
-        if (K() == TokenKind::kEqual) return FailAt(pos_, "var-positional argument cannot have default value");
+        if (K() == TokenKind::kEqual)
+          return FailAt(pos_, "var-positional argument cannot have default value");
       }
     } else if (K() == TokenKind::kDoubleStar) {
       if (kwarg) return FailAt(pos_, "arguments cannot follow var-keyword argument");
       Advance();
       kwarg = parse_arg(false);
       A2G_TRY(kwarg);
-      if (K() == TokenKind::kEqual) return FailAt(pos_, "var-keyword argument cannot have default value");
+      if (K() == TokenKind::kEqual)
+        return FailAt(pos_, "var-keyword argument cannot have default value");
     } else {
       if (kwarg) return FailAt(pos_, "arguments cannot follow var-keyword argument");
       Node* a = parse_arg(false);
@@ -1591,7 +1661,9 @@ Node* Parser::ParseComparison() {
   for (;;) {
     Singleton op;
     switch (K()) {
-      case TokenKind::kEqEqual: op = Singleton::Eq; break;
+      case TokenKind::kEqEqual:
+        op = Singleton::Eq;
+        break;
       case TokenKind::kNotEqual:
         if (Cur().flags & 1) {  // "<>"
           scratch_.resize(mark);
@@ -1600,11 +1672,21 @@ Node* Parser::ParseComparison() {
         }
         op = Singleton::NotEq;
         break;
-      case TokenKind::kLess: op = Singleton::Lt; break;
-      case TokenKind::kLessEqual: op = Singleton::LtE; break;
-      case TokenKind::kGreater: op = Singleton::Gt; break;
-      case TokenKind::kGreaterEqual: op = Singleton::GtE; break;
-      case TokenKind::kIn: op = Singleton::In; break;
+      case TokenKind::kLess:
+        op = Singleton::Lt;
+        break;
+      case TokenKind::kLessEqual:
+        op = Singleton::LtE;
+        break;
+      case TokenKind::kGreater:
+        op = Singleton::Gt;
+        break;
+      case TokenKind::kGreaterEqual:
+        op = Singleton::GtE;
+        break;
+      case TokenKind::kIn:
+        op = Singleton::In;
+        break;
       case TokenKind::kIs:
         op = PeekK(1) == TokenKind::kNot ? (Advance(), Singleton::IsNot) : Singleton::Is;
         break;
@@ -1803,13 +1885,14 @@ Node* Parser::ParseSlice() {
   }
   Node* lower = nullptr;
   if (K() != TokenKind::kColon) {
-    if (K() == TokenKind::kName && PeekK(1) == TokenKind::kColonEqual) return ParseNamedExpression();
+    if (K() == TokenKind::kName && PeekK(1) == TokenKind::kColonEqual)
+      return ParseNamedExpression();
     lower = ParseExpression();
     A2G_TRY(lower);
     if (K() != TokenKind::kColon) {
       if (K() == TokenKind::kColonEqual) {
-        return FailNode(lower, std::string("cannot use assignment expressions with ") +
-                                   Describe(lower));
+        return FailNode(lower,
+                        std::string("cannot use assignment expressions with ") + Describe(lower));
       }
       return lower;
     }
@@ -1919,8 +2002,7 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
           Fail();
           return fail();
         }
-        Node* g = New(Kind::GeneratorExp, sole ? open_begin : ebegin,
-                      sole ? Cur().end : PrevEnd());
+        Node* g = New(Kind::GeneratorExp, sole ? open_begin : ebegin, sole ? Cur().end : PrevEnd());
         g->fields[ast::GeneratorExpFields::elt].node = e;
         g->fields[ast::GeneratorExpFields::generators].list = gens;
         if (!sole) {
@@ -1930,6 +2012,13 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
         e = g;
       } else if (K() == TokenKind::kEqual) {
         FailNode(e, "expression cannot contain assignment, perhaps you meant \"==\"?");
+        return fail();
+      }
+      if ((seen_keyword || seen_double_star) && K() != TokenKind::kComma &&
+          K() != TokenKind::kRPar && CanStartExpression(K())) {
+        // Two expressions in a row: CPython's invalid_expression fires while it parses this
+        // argument, before its rule about the order of arguments is tried.
+        FailRange(e->begin, "invalid syntax. Perhaps you forgot a comma?");
         return fail();
       }
       if (seen_keyword || seen_double_star) {
@@ -2032,7 +2121,8 @@ Node* Parser::ParseParenthesized() {
   Node* first = ParseStarNamedExpression();
   A2G_TRY(first);
   if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
-    if (first->kind == Kind::Starred) return FailNode(first, "iterable unpacking cannot be used in comprehension");
+    if (first->kind == Kind::Starred)
+      return FailNode(first, "iterable unpacking cannot be used in comprehension");
     ast::List* gens = ParseComprehension();
     if (gens == nullptr) return nullptr;
     if (K() != TokenKind::kRPar) return Fail();
@@ -2087,7 +2177,8 @@ Node* Parser::ParseList() {
     Node* first = ParseStarNamedExpression();
     A2G_TRY(first);
     if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
-      if (first->kind == Kind::Starred) return FailNode(first, "iterable unpacking cannot be used in comprehension");
+      if (first->kind == Kind::Starred)
+        return FailNode(first, "iterable unpacking cannot be used in comprehension");
       ast::List* gens = ParseComprehension();
       if (gens == nullptr) return nullptr;
       if (K() != TokenKind::kRSqb) return Fail();
@@ -2149,7 +2240,8 @@ Node* Parser::ParseDictOrSet() {
     if (K() != TokenKind::kColon) {
       // A set or set comprehension.
       if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
-        if (first->kind == Kind::Starred) return FailNode(first, "iterable unpacking cannot be used in comprehension");
+        if (first->kind == Kind::Starred)
+          return FailNode(first, "iterable unpacking cannot be used in comprehension");
         ast::List* gens = ParseComprehension();
         if (gens == nullptr) return nullptr;
         if (K() != TokenKind::kRBrace) return Fail();
