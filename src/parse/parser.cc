@@ -1574,6 +1574,8 @@ Node* Parser::ParseExpression() {
     Node* test = ParseDisjunction();
     A2G_TRY(test);
     if (K() != TokenKind::kElse) {
+      // CPython's rule does not apply before a ':' (`x if y:` is a statement gone wrong).
+      if (K() == TokenKind::kColon) return Fail();
       return FailRange(body->begin, "expected 'else' after 'if' expression");
     }
     Advance();

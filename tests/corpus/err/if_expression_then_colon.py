@@ -1,0 +1,4 @@
+if x:
+    y = a if (b and
+              c):
+        pass
