@@ -121,7 +121,12 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
     size_t error_index = tokens.size() - 1;
     size_t furthest = parser.furthest_token();
     if (furthest >= tokens.size()) furthest = tokens.size() - 1;
-    bool reached = root != nullptr || furthest + 1 >= error_index;
+    // CPython's parser has usually fetched one token more than ours; but an indentation error
+    // is the token after a NEWLINE, which a parser that failed at that NEWLINE never fetches.
+    const bool next_line_indent =
+        terr.only_if_reached && tokens[furthest].kind == lex::TokenKind::kNewline;
+    bool reached = root != nullptr || furthest >= error_index ||
+                   (furthest + 1 == error_index && !next_line_indent);
     uint32_t error_line = lex::LineOf(text, tokens[furthest].begin);
     // An unclosed bracket wins over an earlier parser error on an earlier line, unless the
     // tokenizer is still inside an f-string (CPython keeps the parser's error then).

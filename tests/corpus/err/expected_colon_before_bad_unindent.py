@@ -1,0 +1,4 @@
+def f(x, y):
+    if x
+  >= y:
+        pass
