@@ -6,7 +6,9 @@
 // arena and the graph's own string pool), so building a graph allocates little.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -92,18 +94,60 @@ struct FileGraph {
   std::vector<EdgeRecord> edges;
   std::vector<Prop> props;
   std::vector<std::string_view> list_items;
-  std::vector<std::unique_ptr<std::string>> strings;  // owned text that props view (stable)
   std::shared_ptr<const void> keepalive;
 
   FileGraph() = default;
   FileGraph(FileGraph&&) noexcept = default;
   FileGraph& operator=(FileGraph&&) noexcept = default;
-  FileGraph(const FileGraph&) = delete;  // views into `strings` must not be copied
+  FileGraph(const FileGraph&) = delete;  // views into the pool must not be copied
   FileGraph& operator=(const FileGraph&) = delete;
 
-  std::string_view Own(std::string text) {
-    return *strings.emplace_back(std::make_unique<std::string>(std::move(text)));
-  }
+  /// Copies `text` into storage owned by the graph; the view stays valid while the graph lives
+  /// (also across moves).
+  std::string_view Own(std::string_view text) { return strings_.Add(text); }
+
+ private:
+  /// Text packed into large blocks: no allocation per string, views stable.
+  class StringPool {
+   public:
+    StringPool() = default;
+    StringPool(StringPool&& o) noexcept
+        : blocks_(std::move(o.blocks_)), next_(o.next_), left_(o.left_) {
+      o.blocks_.clear();
+      o.next_ = nullptr;
+      o.left_ = 0;
+    }
+    StringPool& operator=(StringPool&& o) noexcept {
+      if (this != &o) {
+        blocks_ = std::move(o.blocks_);
+        next_ = o.next_;
+        left_ = o.left_;
+        o.blocks_.clear();
+        o.next_ = nullptr;
+        o.left_ = 0;
+      }
+      return *this;
+    }
+    std::string_view Add(std::string_view text) {
+      if (text.size() > left_) {
+        size_t size = std::max<size_t>(text.size(), blocks_.empty() ? 4096 : 65536);
+        blocks_.push_back(std::make_unique<char[]>(size));
+        next_ = blocks_.back().get();
+        left_ = size;
+      }
+      char* p = next_;
+      if (!text.empty()) std::memcpy(p, text.data(), text.size());
+      next_ += text.size();
+      left_ -= text.size();
+      return {p, text.size()};
+    }
+
+   private:
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    char* next_ = nullptr;
+    size_t left_ = 0;
+  };
+  StringPool strings_;
 };
 
 /// Where graphs go: an exporter or the Neo4j writer. Receives each file's graph in source_id order

@@ -58,6 +58,23 @@ std::string ColumnHeader(const char* name, graph::PropType type) {
   return h;
 }
 
+/// Formatted records of one kind: their bytes and where each record ends.
+struct CsvRecords {
+  std::string bytes;
+  std::vector<size_t> ends;
+  size_t Start(size_t i) const { return i == 0 ? 0 : ends[i - 1]; }
+  void EndRecord() { ends.push_back(bytes.size()); }
+};
+
+/// A file's node and relationship records; `once` lists the ExternalModule nodes (record index
+/// and id), which are written once per output. `status` is an error the formatting found.
+struct CsvGraph : FormattedGraph {
+  CsvRecords nodes;
+  CsvRecords relationships;
+  std::vector<std::pair<size_t, graph::Id>> once;
+  Status status;
+};
+
 /// One kind of record (nodes or relationships): a header file and numbered parts.
 class PartWriter {
  public:
@@ -75,25 +92,30 @@ class PartWriter {
     return f.Commit();
   }
 
-  /// The buffer for the next record (opening a new part when needed), or nullptr after an error.
-  std::string* Begin() {
-    if (!status_.ok()) return nullptr;
-    if (!open_ || (per_part_ > 0 && in_part_ == per_part_)) {
-      if (open_) Close();
-      if (!status_.ok()) return nullptr;
-      char name[64];
-      std::snprintf(name, sizeof name, "%s-%05zu.csv", prefix_.c_str(), files_.size());
-      part_ = std::make_unique<OutputFile>();
-      status_ = part_->Open(dir_->FilePath(name), OutputFile::Mode::kDirect);
-      if (!status_.ok()) return nullptr;
-      files_.push_back(name);
-      open_ = true;
-      in_part_ = 0;
+  /// Appends records [first, last) of `records`, opening a new part whenever the current one is
+  /// full (parts split only between records).
+  void Append(const CsvRecords& records, size_t first, size_t last) {
+    while (first < last && status_.ok()) {
+      if (!open_ || (per_part_ > 0 && in_part_ == per_part_)) {
+        if (open_) Close();
+        if (!status_.ok()) return;
+        char name[64];
+        std::snprintf(name, sizeof name, "%s-%05zu.csv", prefix_.c_str(), files_.size());
+        part_ = std::make_unique<OutputFile>();
+        status_ = part_->Open(dir_->FilePath(name), OutputFile::Mode::kDirect);
+        if (!status_.ok()) return;
+        files_.push_back(name);
+        open_ = true;
+        in_part_ = 0;
+      }
+      size_t n = last - first;
+      if (per_part_ > 0) n = std::min(n, per_part_ - in_part_);
+      size_t begin = records.Start(first);
+      part_->Append(std::string_view(records.bytes).substr(begin, records.ends[first + n - 1] - begin));
+      in_part_ += n;
+      first += n;
     }
-    ++in_part_;
-    return &part_->buf();
   }
-  void End() { part_->MaybeFlush(); }
 
   Status status() const {
     if (!status_.ok()) return status_;
@@ -124,7 +146,7 @@ class PartWriter {
   Status status_;
 };
 
-class CsvSink : public Sink {
+class CsvSink : public FormattingSink {
  public:
   explicit CsvSink(const ExportOptions& options)
       : nodes_(&dir_, "nodes", RecordsPerPart(options.batch_size)),
@@ -147,12 +169,13 @@ class CsvSink : public Sink {
     return Status::Ok();
   }
 
-  Status Write(const FileGraph& file) override {
-    if (!status_.ok()) return status_;
+  std::unique_ptr<FormattedGraph> Format(const FileGraph& file) const override {
+    auto out = std::make_unique<CsvGraph>();
+    std::string* b = &out->nodes.bytes;
+    b->reserve(200 * file.nodes.size());
+    out->nodes.ends.reserve(file.nodes.size());
     for (const NodeRecord& n : file.nodes) {
-      if (!ShouldWrite(&seen_, n)) continue;
-      std::string* b = nodes_.Begin();
-      if (b == nullptr) break;
+      if (n.label == NodeLabel::kExternalModule) out->once.emplace_back(out->nodes.ends.size(), n.id);
       AppendId(b, n.id);
       b->push_back(',');
       b->append(graph::NodeLabelName(n.label));
@@ -161,13 +184,15 @@ class CsvSink : public Sink {
         b->append(n.node_type);  // a Python AST class name: [A-Za-z]+
       }
       if (Status s = AppendColumns(b, file, PropsOf(file, n), kNodeProps); !s.ok()) {
-        return Fail(s);
+        out->status = s;
+        return out;
       }
-      nodes_.End();
+      out->nodes.EndRecord();
     }
+    b = &out->relationships.bytes;
+    b->reserve(150 * file.edges.size());
+    out->relationships.ends.reserve(file.edges.size());
     for (const EdgeRecord& e : file.edges) {
-      std::string* b = relationships_.Begin();
-      if (b == nullptr) break;
       AppendId(b, e.start);
       b->push_back(',');
       AppendId(b, e.end);
@@ -176,10 +201,26 @@ class CsvSink : public Sink {
       b->push_back(',');
       AppendId(b, e.id);
       if (Status s = AppendColumns(b, file, PropsOf(file, e), kEdgeProps); !s.ok()) {
-        return Fail(s);
+        out->status = s;
+        return out;
       }
-      relationships_.End();
+      out->relationships.EndRecord();
     }
+    return out;
+  }
+
+  Status Append(FormattedGraph& formatted) override {
+    if (!status_.ok()) return status_;
+    auto& g = static_cast<CsvGraph&>(formatted);
+    if (!g.status.ok()) return Fail(g.status);
+    size_t done = 0;
+    for (const auto& [index, id] : g.once) {
+      nodes_.Append(g.nodes, done, index);
+      if (seen_.Insert(id)) nodes_.Append(g.nodes, index, index + 1);
+      done = index + 1;
+    }
+    nodes_.Append(g.nodes, done, g.nodes.ends.size());
+    relationships_.Append(g.relationships, 0, g.relationships.ends.size());
     if (Status s = nodes_.status(); !s.ok()) return Fail(s);
     if (Status s = relationships_.status(); !s.ok()) return Fail(s);
     return Status::Ok();

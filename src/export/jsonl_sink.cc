@@ -7,6 +7,7 @@
 // is what apoc.import.json matches the endpoint by; properties include `id` so that a reload can
 // MERGE on it.
 #include <array>
+#include <vector>
 
 #include "export/output.h"
 #include "export/sinks.h"
@@ -26,7 +27,18 @@ using graph::NodeRecord;
 using graph::Prop;
 using graph::PropType;
 
-class JsonlSink : public Sink {
+/// A file's lines, and where the ExternalModule nodes among them are (written once per output).
+struct JsonlGraph : FormattedGraph {
+  struct Once {
+    graph::Id id;
+    size_t begin;
+    size_t end;
+  };
+  std::string bytes;
+  std::vector<Once> once;  // in byte order
+};
+
+class JsonlSink : public FormattingSink {
  public:
   JsonlSink() {
     for (size_t i = 0; i < node_keys_.size(); ++i) {
@@ -39,11 +51,12 @@ class JsonlSink : public Sink {
 
   Status Open(const std::string& path) { return out_.Open(path); }
 
-  Status Write(const FileGraph& file) override {
-    if (!out_.status().ok()) return out_.status();
-    std::string& b = out_.buf();
+  std::unique_ptr<FormattedGraph> Format(const FileGraph& file) const override {
+    auto out = std::make_unique<JsonlGraph>();
+    std::string& b = out->bytes;
+    b.reserve(300 * file.nodes.size() + 330 * file.edges.size());
     for (const NodeRecord& n : file.nodes) {
-      if (!ShouldWrite(&seen_, n)) continue;
+      size_t begin = b.size();
       b.append("{\"type\":\"node\",\"id\":\"");
       AppendId(&b, n.id);
       b.append("\",\"labels\":[\"");
@@ -58,9 +71,10 @@ class JsonlSink : public Sink {
       b.push_back('"');
       AppendProps(&b, file, PropsOf(file, n), node_keys_.data());
       b.append("}}\n");
-      out_.MaybeFlush();
+      if (n.label == NodeLabel::kExternalModule) out->once.push_back({n.id, begin, b.size()});
     }
-    labels_.Reset(file);
+    graph::cypher::EndpointLabels labels;
+    labels.Reset(file);
     for (const EdgeRecord& e : file.edges) {
       b.append("{\"type\":\"relationship\",\"id\":\"");
       AppendId(&b, e.id);
@@ -69,24 +83,43 @@ class JsonlSink : public Sink {
       b.append("\",\"start\":{\"id\":\"");
       AppendId(&b, e.start);
       b.append("\",\"labels\":[\"");
-      b.append(graph::NodeLabelName(labels_.Of(e.start)));
+      b.append(graph::NodeLabelName(labels.Of(e.start)));
       b.append("\"]},\"end\":{\"id\":\"");
       AppendId(&b, e.end);
       b.append("\",\"labels\":[\"");
-      b.append(graph::NodeLabelName(labels_.Of(e.end)));
+      b.append(graph::NodeLabelName(labels.Of(e.end)));
       b.append("\"]},\"properties\":{\"id\":\"");
       AppendId(&b, e.id);
       b.push_back('"');
       AppendProps(&b, file, PropsOf(file, e), edge_keys_.data());
       b.append("}}\n");
-      out_.MaybeFlush();
     }
+    return out;
+  }
+
+  Status Append(FormattedGraph& formatted) override {
+    if (!out_.status().ok()) return out_.status();
+    auto& g = static_cast<JsonlGraph&>(formatted);
+    size_t done = 0;
+    for (const JsonlGraph::Once& once : g.once) {
+      Put(std::string_view(g.bytes).substr(done, once.begin - done));
+      if (seen_.Insert(once.id)) {
+        Put(std::string_view(g.bytes).substr(once.begin, once.end - once.begin));
+      }
+      done = once.end;
+    }
+    Put(std::string_view(g.bytes).substr(done));
     return out_.status();
   }
 
   Status Finish() override { return out_.Commit(); }
 
  private:
+  /// Appends to the output buffer, writing it out at the flush threshold.
+  void Put(std::string_view bytes) {
+    out_.Append(bytes);
+  }
+
   static void AppendProps(std::string* b, const FileGraph& file, std::span<const Prop> props,
                           const std::string* keys) {
     for (const Prop& p : props) {
@@ -115,7 +148,6 @@ class JsonlSink : public Sink {
 
   OutputFile out_;
   SeenNodes seen_;
-  graph::cypher::EndpointLabels labels_;
   std::array<std::string, static_cast<size_t>(NodeProp::kCount)> node_keys_;
   std::array<std::string, static_cast<size_t>(EdgeProp::kCount)> edge_keys_;
 };

@@ -136,13 +136,7 @@ void OutputFile::Fail(int err, const char* what) {
   buf_.clear();
 }
 
-void OutputFile::Flush() {
-  if (!status_.ok() || fd_ < 0) {
-    buf_.clear();
-    return;
-  }
-  const char* p = buf_.data();
-  size_t left = buf_.size();
+void OutputFile::WriteAll(const char* p, size_t left) {
   while (left > 0) {
     ssize_t n = write(fd_, p, left);
     if (n < 0) {
@@ -153,7 +147,20 @@ void OutputFile::Flush() {
     p += n;
     left -= static_cast<size_t>(n);
   }
+}
+
+void OutputFile::Flush() {
+  if (status_.ok() && fd_ >= 0) WriteAll(buf_.data(), buf_.size());
   buf_.clear();
+}
+
+void OutputFile::Append(std::string_view bytes) {
+  if (buf_.size() + bytes.size() < kFlushThreshold) {
+    buf_.append(bytes);
+    return;
+  }
+  Flush();
+  if (status_.ok() && fd_ >= 0) WriteAll(bytes.data(), bytes.size());
 }
 
 Status OutputFile::Commit() {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "ast2graph/status.h"
 
@@ -37,6 +38,9 @@ class OutputFile {
   }
   /// Writes out the buffer (an error is kept in status()).
   void Flush();
+  /// Appends `bytes` after what is buffered: small pieces are buffered, a piece that reaches the
+  /// flush threshold is written straight from `bytes` after the buffer (no copy).
+  void Append(std::string_view bytes);
   const Status& status() const { return status_; }
 
   /// Flushes, fsyncs (regular files), closes and renames into place. On failure the temporary is
@@ -49,6 +53,7 @@ class OutputFile {
 
  private:
   void Fail(int err, const char* what);
+  void WriteAll(const char* p, size_t size);
 
   std::string buf_;
   std::string path_;       // the final name

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <optional>
 
@@ -29,6 +30,11 @@ Id HashParts(std::initializer_list<std::string_view> parts) {
   return {h.high64, h.low64};
 }
 
+Id HashBytes(std::string_view bytes) {
+  XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  return {h.high64, h.low64};
+}
+
 /// Collects one record's properties by schema slot, then appends the present ones in order.
 class PropSet {
  public:
@@ -42,26 +48,150 @@ class PropSet {
   /// Appends the set properties to `out` and returns how many.
   uint32_t Flush(std::vector<Prop>* out) {
     uint32_t n = 0;
-    for (size_t i = 0; i < present_.size(); ++i) {
-      if (!present_[i]) continue;
-      out->push_back(props_[i]);
-      present_[i] = false;
+    for (uint32_t bits = present_; bits != 0; bits &= bits - 1) {
+      out->push_back(props_[static_cast<size_t>(__builtin_ctz(bits))]);
       ++n;
     }
+    present_ = 0;
     return n;
   }
 
  private:
+  static_assert(static_cast<size_t>(NodeProp::kCount) <= 32, "present_ is a 32-bit mask");
   Prop& Set(NodeProp key, PropType type) {
     auto i = static_cast<size_t>(key);
-    present_[i] = true;
+    present_ |= uint32_t{1} << i;
     props_[i] = Prop{};
     props_[i].key = static_cast<uint8_t>(key);
     props_[i].type = type;
     return props_[i];
   }
   std::array<Prop, static_cast<size_t>(NodeProp::kCount)> props_{};
-  std::array<bool, static_cast<size_t>(NodeProp::kCount)> present_{};
+  uint32_t present_ = 0;
+};
+
+/// What AddNode does with one field of one node kind, decided once from the field's name and
+/// type instead of comparing names for every node.
+enum class FieldAction : uint8_t {
+  kSkip, kKind, kAsname, kValueIdent, kConst, kConversion, kIsAsync, kLevel, kSimple, kCtx, kOp,
+  kOps, kNames
+};
+constexpr size_t kKinds = static_cast<size_t>(ast::Kind::kCount);
+constexpr size_t kMaxFields = 8;
+
+struct FieldActions {
+  std::array<std::array<FieldAction, kMaxFields>, kKinds> action{};
+  std::array<uint8_t, kKinds> count{};
+};
+
+FieldAction ActionFor(const ast::FieldInfo& field) {
+  std::string_view name = field.name;
+  switch (field.type) {
+    case ast::FieldType::IDENT:
+    case ast::FieldType::OPT_STR:
+      if (name == "type_comment") return FieldAction::kSkip;
+      if (name == "kind") return FieldAction::kKind;
+      if (name == "asname") return FieldAction::kAsname;
+      return FieldAction::kValueIdent;
+    case ast::FieldType::CONST:
+      return FieldAction::kConst;
+    case ast::FieldType::INT:
+      if (name == "conversion") return FieldAction::kConversion;
+      if (name == "is_async") return FieldAction::kIsAsync;
+      if (name == "level") return FieldAction::kLevel;
+      if (name == "simple") return FieldAction::kSimple;
+      return FieldAction::kSkip;
+    case ast::FieldType::ENUM:
+      return name == "ctx" ? FieldAction::kCtx : FieldAction::kOp;
+    case ast::FieldType::ENUM_LIST:
+      return FieldAction::kOps;
+    case ast::FieldType::IDENT_LIST:
+      return FieldAction::kNames;
+    default:
+      return FieldAction::kSkip;
+  }
+}
+
+const FieldActions& Actions() {
+  static const FieldActions table = [] {
+    FieldActions t;
+    for (size_t k = 0; k < kKinds; ++k) {
+      auto kind = static_cast<ast::Kind>(k);
+      uint32_t n = ast::FieldCount(kind);
+      // Fields past kMaxFields (none today) are looked up by AddNode itself.
+      t.count[k] = static_cast<uint8_t>(std::min<uint32_t>(n, kMaxFields));
+      for (uint32_t i = 0; i < t.count[k]; ++i) t.action[k][i] = ActionFor(ast::Field(kind, i));
+    }
+    return t;
+  }();
+  return table;
+}
+
+/// Line and column of byte offsets, remembering the last line found: consecutive nodes in
+/// pre-order mostly start (and end) on the same line, so most lookups skip the binary search.
+class LineCursor {
+ public:
+  explicit LineCursor(const ast::LineTable& lines) : lines_(lines) {}
+  void Locate(uint32_t offset, int64_t* line, int64_t* column) {
+    if (offset < start_ || offset >= next_) {
+      line_ = lines_.Line(offset);
+      start_ = lines_.LineStart(line_);
+      next_ = line_ < lines_.line_count() ? lines_.LineStart(line_ + 1) : UINT32_MAX;
+    }
+    *line = line_;
+    *column = offset - start_;
+  }
+
+ private:
+  const ast::LineTable& lines_;
+  uint32_t line_ = 0;
+  uint32_t start_ = 1;  // empty range until the first lookup
+  uint32_t next_ = 0;
+};
+
+/// Node pointer -> id, open addressing: one allocation per file instead of one per node.
+class NodeIdMap {
+ public:
+  void Reserve(size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    slots_.assign(cap, Slot{});
+    size_ = 0;
+  }
+  void Insert(const ast::Node* key, const Id& id) {
+    if (2 * (size_ + 1) > slots_.size()) Grow();
+    size_t mask = slots_.size() - 1;
+    size_t i = Hash(key) & mask;
+    while (slots_[i].key != nullptr) i = (i + 1) & mask;
+    slots_[i] = {key, id};
+    ++size_;
+  }
+  const Id* Find(const ast::Node* key) const {
+    if (slots_.empty() || key == nullptr) return nullptr;
+    size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
+      if (slots_[i].key == key) return &slots_[i].id;
+      if (slots_[i].key == nullptr) return nullptr;
+    }
+  }
+
+ private:
+  struct Slot {
+    const ast::Node* key = nullptr;
+    Id id;
+  };
+  static size_t Hash(const ast::Node* key) {
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(key) >> 3) * 0x9E3779B97F4A7C15ull >> 20);
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    Reserve(std::max<size_t>(old.size(), 16));
+    for (const Slot& s : old) {
+      if (s.key != nullptr) Insert(s.key, s.id);
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
 };
 
 class Builder {
@@ -88,9 +218,9 @@ class Builder {
                std::initializer_list<std::string_view> id_parts);
   void AddSemantics(const semantic::FileSemantics& semantics);
   std::optional<Id> IdOf(const ast::Node* node) const {
-    auto it = ids_.find(node);
-    if (it == ids_.end()) return std::nullopt;
-    return it->second;
+    const Id* id = ids_.Find(node);
+    if (id == nullptr) return std::nullopt;
+    return *id;
   }
 
   const SourceInfo& info_;
@@ -98,9 +228,12 @@ class Builder {
   BuiltFile* out_;
   FileGraph& g_;
   PropSet props_;
+  std::string repr_;  // scratch for a Constant's repr
+  std::optional<LineCursor> begin_cursor_;
+  std::optional<LineCursor> end_cursor_;
   Id file_id_;
   std::string_view source_id_;
-  std::unordered_map<const ast::Node*, Id> ids_;
+  NodeIdMap ids_;
   bool want_ids_ = false;
 };
 
@@ -159,11 +292,20 @@ Prop EdgeInt(EdgeProp key, int64_t v) {
 
 void Builder::AddTree(const semantic::FileSemantics* semantics) {
   want_ids_ = semantics != nullptr;
-  if (want_ids_) ids_.reserve(module_->node_count() + 1);
-  // Pre-order walk with an explicit stack (trees can be thousands of levels deep). `path` is the
-  // field path of the node last visited; a frame's parent path is always a prefix of it, so each
-  // node costs only its own path suffix.
-  std::string path;
+  begin_cursor_.emplace(module_->lines());
+  end_cursor_.emplace(module_->lines());
+  size_t n = module_->node_count() + 1;
+  if (want_ids_) ids_.Reserve(n);
+  size_t semantic_edges = semantics ? semantics->next.size() + semantics->depends.size() : 0;
+  g_.nodes.reserve(g_.nodes.size() + n);
+  g_.edges.reserve(n + semantic_edges);
+  g_.props.reserve(g_.props.size() + 7 * n + 2 * semantic_edges);
+  // Pre-order walk with an explicit stack (trees can be thousands of levels deep). `key` is
+  // source_id + "\0" + the field path of the node last visited, the bytes its id hashes; a
+  // frame's parent path is always a prefix of it, so each node costs only its own path suffix.
+  std::string key(source_id_);
+  key.push_back('\0');
+  const auto base = static_cast<uint32_t>(key.size());
   std::vector<Frame> stack;
   stack.push_back({module_->root(), file_id_, kRootParent, "module", -1});
   char index_text[24];
@@ -172,20 +314,20 @@ void Builder::AddTree(const semantic::FileSemantics* semantics) {
     stack.pop_back();
     int index_len = 0;
     if (f.parent_len != kRootParent) {
-      path.resize(f.parent_len);
-      if (!path.empty()) path.push_back('.');
-      path.append(f.field);
+      key.resize(f.parent_len);
+      if (key.size() != base) key.push_back('.');
+      key.append(f.field);
       if (f.index >= 0) {
-        index_len = std::snprintf(index_text, sizeof index_text, "%lld",
-                                  static_cast<long long>(f.index));
-        path.push_back('.');
-        path.append(index_text, index_len);
+        index_len = static_cast<int>(
+            std::to_chars(index_text, index_text + sizeof index_text, f.index).ptr - index_text);
+        key.push_back('.');
+        key.append(index_text, index_len);
       }
     } else {
-      path.clear();
+      key.resize(base);
     }
-    Id id = NodeId(source_id_, path);
-    if (want_ids_) ids_.emplace(f.node, id);
+    Id id = HashBytes(key);
+    if (want_ids_) ids_.Insert(f.node, id);
     AddNode(f.node, id);
     if (f.index >= 0) {
       AddEdge(EdgeType::kChild, f.parent, id,
@@ -196,7 +338,7 @@ void Builder::AddTree(const semantic::FileSemantics* semantics) {
     }
     // Children, pushed in reverse so they pop in field order (pre-order overall).
     const ast::Node* node = f.node;
-    auto len = static_cast<uint32_t>(path.size());
+    auto len = static_cast<uint32_t>(key.size());
     for (uint32_t i = ast::FieldCount(node->kind); i-- > 0;) {
       const ast::FieldInfo& field = ast::Field(node->kind, i);
       const ast::Slot& slot = node->fields[i];
@@ -219,27 +361,34 @@ void Builder::AddNode(const ast::Node* node, const Id& id) {
   props_.Str(NodeProp::node_type, type);
   props_.Str(NodeProp::source_id, source_id_);
   if (ast::HasPosition(node->kind)) {
-    const ast::LineTable& lines = module_->lines();
-    props_.Int(NodeProp::lineno, lines.Line(node->begin));
-    props_.Int(NodeProp::col_offset, lines.Column(node->begin));
-    props_.Int(NodeProp::end_lineno, lines.Line(node->end));
-    props_.Int(NodeProp::end_col_offset, lines.Column(node->end));
+    int64_t line = 0;
+    int64_t column = 0;
+    begin_cursor_->Locate(node->begin, &line, &column);
+    props_.Int(NodeProp::lineno, line);
+    props_.Int(NodeProp::col_offset, column);
+    end_cursor_->Locate(node->end, &line, &column);
+    props_.Int(NodeProp::end_lineno, line);
+    props_.Int(NodeProp::end_col_offset, column);
   }
   bool have_value = false;
+  const FieldActions& actions = Actions();
+  auto k = static_cast<size_t>(node->kind);
   uint32_t nfields = ast::FieldCount(node->kind);
   for (uint32_t i = 0; i < nfields; ++i) {
-    const ast::FieldInfo& field = ast::Field(node->kind, i);
     const ast::Slot& slot = node->fields[i];
-    std::string_view name = field.name;
-    switch (field.type) {
-      case ast::FieldType::IDENT:
-      case ast::FieldType::OPT_STR:
-        if (name == "type_comment" || slot.str == nullptr) break;
-        if (name == "kind") {
-          props_.Str(NodeProp::kind, Identifier(slot));
-        } else if (name == "asname") {
-          props_.Str(NodeProp::asname, Identifier(slot));
-        } else if (!have_value) {
+    FieldAction action =
+        i < kMaxFields ? actions.action[k][i] : ActionFor(ast::Field(node->kind, i));
+    switch (action) {
+      case FieldAction::kSkip:
+        break;
+      case FieldAction::kKind:
+        if (slot.str != nullptr) props_.Str(NodeProp::kind, Identifier(slot));
+        break;
+      case FieldAction::kAsname:
+        if (slot.str != nullptr) props_.Str(NodeProp::asname, Identifier(slot));
+        break;
+      case FieldAction::kValueIdent:
+        if (slot.str != nullptr && !have_value) {
           std::string_view text = Identifier(slot);
           if (node->kind == ast::Kind::ImportFrom) {
             int64_t level = node->fields[ast::ImportFromFields::level].integer;
@@ -249,50 +398,53 @@ void Builder::AddNode(const ast::Node* node, const Id& id) {
           have_value = true;
         }
         break;
-      case ast::FieldType::CONST: {
-        std::string repr;
-        ast::ReprConstant(*slot.constant, &repr);
-        props_.Str(NodeProp::value, g_.Own(std::move(repr)));
+      case FieldAction::kConst: {
+        repr_.clear();
+        ast::ReprConstant(*slot.constant, &repr_);
+        props_.Str(NodeProp::value, g_.Own(repr_));
         have_value = true;
         break;
       }
-      case ast::FieldType::INT:
-        if (name == "conversion") props_.Int(NodeProp::conversion, slot.integer);
-        if (name == "is_async") props_.Int(NodeProp::is_async, slot.integer);
-        if (name == "level") props_.Int(NodeProp::level, slot.integer);
-        if (name == "simple") props_.Int(NodeProp::simple, slot.integer);
+      case FieldAction::kConversion:
+        props_.Int(NodeProp::conversion, slot.integer);
         break;
-      case ast::FieldType::ENUM: {
-        const char* s = ast::SingletonName(static_cast<ast::Singleton>(slot.integer));
-        if (name == "ctx") {
-          props_.Str(NodeProp::ctx, s);
-        } else {
-          props_.Str(NodeProp::op, s);
-          props_.Str(NodeProp::value, s);
-          have_value = true;
-        }
+      case FieldAction::kIsAsync:
+        props_.Int(NodeProp::is_async, slot.integer);
+        break;
+      case FieldAction::kLevel:
+        props_.Int(NodeProp::level, slot.integer);
+        break;
+      case FieldAction::kSimple:
+        props_.Int(NodeProp::simple, slot.integer);
+        break;
+      case FieldAction::kCtx:
+        props_.Str(NodeProp::ctx, ast::SingletonName(static_cast<ast::Singleton>(slot.integer)));
+        break;
+      case FieldAction::kOp: {
+        const char* op = ast::SingletonName(static_cast<ast::Singleton>(slot.integer));
+        props_.Str(NodeProp::op, op);
+        props_.Str(NodeProp::value, op);
+        have_value = true;
         break;
       }
-      case ast::FieldType::ENUM_LIST: {
+      case FieldAction::kOps: {
         std::string ops;
         for (const ast::Slot& item : *slot.list) {
           if (!ops.empty()) ops.push_back(',');
           ops += ast::SingletonName(static_cast<ast::Singleton>(item.integer));
         }
-        std::string_view owned = g_.Own(std::move(ops));
+        std::string_view owned = g_.Own(ops);
         props_.Str(NodeProp::op, owned);
         props_.Str(NodeProp::value, owned);
         have_value = true;
         break;
       }
-      case ast::FieldType::IDENT_LIST: {
+      case FieldAction::kNames: {
         auto begin = static_cast<uint32_t>(g_.list_items.size());
         for (const ast::Slot& item : *slot.list) g_.list_items.push_back(Identifier(item));
         props_.List(NodeProp::names, begin, slot.list->size);
         break;
       }
-      default:
-        break;
     }
   }
   if (node->kind == ast::Kind::Import) {
@@ -302,7 +454,7 @@ void Builder::AddNode(const ast::Node* node, const Id& id) {
       if (!modules.empty()) modules.push_back(',');
       modules += Identifier(alias.node->fields[ast::aliasFields::name]);
     }
-    props_.Str(NodeProp::value, g_.Own(std::move(modules)));
+    props_.Str(NodeProp::value, g_.Own(modules));
   }
   auto begin = static_cast<uint32_t>(g_.props.size());
   uint32_t count = props_.Flush(&g_.props);
@@ -347,23 +499,27 @@ Id ExternalModuleId(std::string_view name) { return HashParts({"external", name}
 
 Id EdgeId(EdgeType type, const Id& start, const Id& end,
           std::initializer_list<std::string_view> props) {
-  char hex[2][32];
-  start.WriteHex(hex[0]);
-  end.WriteHex(hex[1]);
-  XXH3_state_t state;
-  XXH3_128bits_reset(&state);
+  // type "\0" start-hex "\0" end-hex ("\0" prop)*, hashed in one call from a reused buffer.
+  thread_local std::string buf;
   std::string_view name = EdgeTypeName(type);
-  XXH3_128bits_update(&state, name.data(), name.size());
-  for (const char* h : {hex[0], hex[1]}) {
-    XXH3_128bits_update(&state, "\0", 1);
-    XXH3_128bits_update(&state, h, 32);
-  }
+  size_t size = name.size() + 2 * 33;
+  for (std::string_view p : props) size += 1 + p.size();
+  buf.resize(size);
+  char* out = buf.data();
+  std::memcpy(out, name.data(), name.size());
+  out += name.size();
+  *out++ = '\0';
+  start.WriteHex(out);
+  out += 32;
+  *out++ = '\0';
+  end.WriteHex(out);
+  out += 32;
   for (std::string_view p : props) {
-    XXH3_128bits_update(&state, "\0", 1);
-    XXH3_128bits_update(&state, p.data(), p.size());
+    *out++ = '\0';
+    if (!p.empty()) std::memcpy(out, p.data(), p.size());
+    out += p.size();
   }
-  XXH128_hash_t h = XXH3_128bits_digest(&state);
-  return {h.high64, h.low64};
+  return HashBytes(buf);
 }
 
 Id ContentHash(std::string_view bytes) {
@@ -376,14 +532,14 @@ void LinkGraphBuilder::AddEdge(const Id& from, const Id& to, semantic::DependsTy
   const char* type_name = semantic::DependsTypeName(type);
   auto begin = static_cast<uint32_t>(graph_.props.size());
   graph_.props.push_back(EdgeStr(EdgeProp::type, type_name));
-  graph_.props.push_back(EdgeStr(EdgeProp::name, graph_.Own(std::string(name))));
+  graph_.props.push_back(EdgeStr(EdgeProp::name, graph_.Own(name)));
   graph_.edges.push_back(
       {EdgeId(EdgeType::kDependsOn, from, to, {type_name}), EdgeType::kDependsOn, from, to, begin, 2});
 }
 
 void LinkGraphBuilder::AddExternal(const Id& from, std::string_view module,
                                    semantic::DependsType type, std::string_view name) {
-  std::string_view owned = graph_.Own(std::string(module));
+  std::string_view owned = graph_.Own(module);
   externals_.push_back(owned);
   AddEdge(from, ExternalModuleId(module), type, name);
 }
