@@ -169,12 +169,17 @@ class CsvSink : public FormattingSink {
     return Status::Ok();
   }
 
-  std::unique_ptr<FormattedGraph> Format(const FileGraph& file) const override {
+  std::unique_ptr<FormattedGraph> FormatSlice(const FileGraph& file,
+                                              const Slice& slice) const override {
     auto out = std::make_unique<CsvGraph>();
+    std::span<const NodeRecord> nodes(file.nodes.data() + slice.node_begin,
+                                      slice.node_end - slice.node_begin);
+    std::span<const EdgeRecord> edges(file.edges.data() + slice.edge_begin,
+                                      slice.edge_end - slice.edge_begin);
     std::string* b = &out->nodes.bytes;
-    b->reserve(200 * file.nodes.size());
-    out->nodes.ends.reserve(file.nodes.size());
-    for (const NodeRecord& n : file.nodes) {
+    b->reserve(200 * nodes.size());
+    out->nodes.ends.reserve(nodes.size());
+    for (const NodeRecord& n : nodes) {
       if (n.label == NodeLabel::kExternalModule) out->once.emplace_back(out->nodes.ends.size(), n.id);
       AppendId(b, n.id);
       b->push_back(',');
@@ -190,9 +195,9 @@ class CsvSink : public FormattingSink {
       out->nodes.EndRecord();
     }
     b = &out->relationships.bytes;
-    b->reserve(150 * file.edges.size());
-    out->relationships.ends.reserve(file.edges.size());
-    for (const EdgeRecord& e : file.edges) {
+    b->reserve(150 * edges.size());
+    out->relationships.ends.reserve(edges.size());
+    for (const EdgeRecord& e : edges) {
       AppendId(b, e.start);
       b->push_back(',');
       AppendId(b, e.end);

@@ -51,11 +51,16 @@ class JsonlSink : public FormattingSink {
 
   Status Open(const std::string& path) { return out_.Open(path); }
 
-  std::unique_ptr<FormattedGraph> Format(const FileGraph& file) const override {
+  std::unique_ptr<FormattedGraph> FormatSlice(const FileGraph& file,
+                                              const Slice& slice) const override {
     auto out = std::make_unique<JsonlGraph>();
     std::string& b = out->bytes;
-    b.reserve(300 * file.nodes.size() + 330 * file.edges.size());
-    for (const NodeRecord& n : file.nodes) {
+    std::span<const NodeRecord> nodes(file.nodes.data() + slice.node_begin,
+                                      slice.node_end - slice.node_begin);
+    std::span<const EdgeRecord> edges(file.edges.data() + slice.edge_begin,
+                                      slice.edge_end - slice.edge_begin);
+    b.reserve(300 * nodes.size() + 330 * edges.size());
+    for (const NodeRecord& n : nodes) {
       size_t begin = b.size();
       b.append("{\"type\":\"node\",\"id\":\"");
       AppendId(&b, n.id);
@@ -74,8 +79,8 @@ class JsonlSink : public FormattingSink {
       if (n.label == NodeLabel::kExternalModule) out->once.push_back({n.id, begin, b.size()});
     }
     graph::cypher::EndpointLabels labels;
-    labels.Reset(file);
-    for (const EdgeRecord& e : file.edges) {
+    if (!edges.empty()) labels.Reset(file);
+    for (const EdgeRecord& e : edges) {
       b.append("{\"type\":\"relationship\",\"id\":\"");
       AppendId(&b, e.id);
       b.append("\",\"label\":\"");

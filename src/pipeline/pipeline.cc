@@ -128,7 +128,10 @@ void Prepare(const exporters::FormattingSink* formatter, Item* item) {
   item->nodes_by_type.reserve(by_type.size());
   for (const auto& [type, count] : by_type) item->nodes_by_type.emplace_back(type, count);
   for (const graph::EdgeRecord& e : g.edges) item->edges_by_type[static_cast<size_t>(e.type)]++;
-  if (formatter != nullptr) {
+  // A graph larger than a slice is left to the in-order stage, which formats and writes it a
+  // slice at a time: its bytes whole would wait in memory beside the other files in flight.
+  if (formatter != nullptr &&
+      g.nodes.size() + g.edges.size() <= exporters::FormattingSink::kSliceRecords) {
     item->formatted = formatter->Format(g);
     item->built.graph = graph::FileGraph();
   }

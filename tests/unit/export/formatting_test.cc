@@ -84,3 +84,56 @@ TEST(FormattingSink, CsvFormattedAnywhereEqualsWrite) {
 
 }  // namespace
 }  // namespace a2gtest
+
+namespace a2gtest {
+namespace {
+
+/// A graph of more than two slices: nodes (ExternalModule ones among them, repeated) and edges
+/// whose endpoints carry different labels.
+FileGraph ManySlices() {
+  FileGraph g;
+  g.source_id = "big.py";
+  std::string_view type = g.Own("Name");
+  constexpr size_t kNodes = FormattingSink::kSliceRecords + 1000;
+  g.nodes.push_back({Id{1, 0}, NodeLabel::kSourceFile, {}, 0, 0});
+  for (size_t i = 1; i < kNodes; ++i) {
+    bool external = i % 20000 == 0;
+    g.nodes.push_back({external ? Id{9, 9} : Id{7, i},
+                       external ? NodeLabel::kExternalModule : NodeLabel::kASTNode,
+                       external ? std::string_view() : type, 0, 0});
+  }
+  for (size_t i = 1; i < kNodes; ++i) {
+    g.edges.push_back({Id{8, i}, EdgeType::kChild, g.nodes[i - 1].id, g.nodes[i].id, 0, 0});
+  }
+  return g;
+}
+
+TEST(FormattingSink, WriteInSlicesEqualsOneFormat) {
+  for (Format format : {Format::kJsonl, Format::kCsv}) {
+    std::string root = MakeTempDir();
+    FileGraph g = ManySlices();
+    ASSERT_TRUE(Export(format, root + "/sliced", g).ok());
+    auto sink = ast2graph::exporters::MakeExporter(format, root + "/whole", ExportOptions{});
+    ASSERT_TRUE(sink.ok());
+    auto* formatter = dynamic_cast<FormattingSink*>(sink->get());
+    ASSERT_NE(formatter, nullptr);
+    ASSERT_TRUE(formatter->Append(*formatter->Format(g)).ok());
+    ASSERT_TRUE(formatter->Finish().ok());
+    if (format == Format::kJsonl) {
+      std::string sliced = ReadFile(root + "/sliced");
+      EXPECT_EQ(ReadFile(root + "/whole"), sliced);
+      EXPECT_EQ(CountLinesStartingWith(sliced, "{\"type\":\"node\",\"id\":\"" + Id{9, 9}.Hex()), 1u);
+      EXPECT_EQ(static_cast<size_t>(std::count(sliced.begin(), sliced.end(), '\n')),
+                g.nodes.size() + g.edges.size() - 2);  // three ExternalModule records, one kept
+    } else {
+      std::vector<std::string> names = ListDir(root + "/sliced");
+      ASSERT_EQ(ListDir(root + "/whole"), names);
+      for (const std::string& name : names) {
+        EXPECT_EQ(ReadFile(root + "/whole/" + name), ReadFile(root + "/sliced/" + name)) << name;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace a2gtest
