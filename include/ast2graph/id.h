@@ -1,6 +1,7 @@
 // Content ids of graph nodes and relationships (DESIGN.md section 3).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -15,6 +16,13 @@ struct Id {
   std::string Hex() const;
   /// Writes the 32 hex digits to out[0..32).
   void WriteHex(char* out) const;
+};
+
+/// For hash containers of ids (the bits are already a good hash: XXH3 output).
+struct IdHash {
+  size_t operator()(const Id& id) const {
+    return static_cast<size_t>(id.hi ^ (id.lo * 0x9E3779B97F4A7C15ull));
+  }
 };
 
 }  // namespace ast2graph::graph

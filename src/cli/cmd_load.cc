@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "ast2graph/neo4j.h"
@@ -25,11 +26,10 @@ void MergeWriterFailures(const std::vector<neo4j::FileFailure>& failures,
                          const pipeline::Discovery& discovery, pipeline::RunSummary* summary) {
   std::map<std::string, const pipeline::SourceFile*> by_id;
   for (const pipeline::SourceFile& f : discovery.files) by_id[f.source_id] = &f;
-  std::map<std::string, bool> already;
-  for (const pipeline::FileFailure& f : summary->failures) already[f.source_id] = true;
+  std::set<std::string> listed;
+  for (const pipeline::FileFailure& f : summary->failures) listed.insert(f.source_id);
   for (const neo4j::FileFailure& f : failures) {
-    if (f.source_id.empty() || already[f.source_id]) continue;
-    already[f.source_id] = true;
+    if (f.source_id.empty() || !listed.insert(f.source_id).second) continue;
     auto it = by_id.find(f.source_id);
     pipeline::FileFailure failure;
     failure.source_id = f.source_id;

@@ -44,6 +44,7 @@ namespace {
 using graph::EdgeRecord;
 using graph::FileGraph;
 using graph::Id;
+using graph::IdHash;
 using graph::NodeLabel;
 using graph::NodeRecord;
 using graph::Prop;
@@ -54,10 +55,6 @@ double ThreadCpuSeconds() {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
-
-struct IdHash {
-  size_t operator()(const Id& id) const { return id.hi ^ (id.lo * 0x9E3779B97F4A7C15ull); }
-};
 
 void EncodeId(Encoder* e, const Id& id) {
   char hex[32];

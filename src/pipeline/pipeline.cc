@@ -2,24 +2,23 @@
 
 #include <fcntl.h>
 #include <malloc.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <oneapi/tbb/parallel_pipeline.h>
-#include <oneapi/tbb/task_arena.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <optional>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -28,8 +27,8 @@
 #include "ast2graph/parse.h"
 #include "ast2graph/semantic.h"
 #include "graph/builder.h"
-#include "semantic/resolver.h"
 #include "pipeline/progress.h"
+#include "semantic/resolver.h"
 
 namespace ast2graph::pipeline {
 
@@ -145,8 +144,8 @@ void Process(const SourceFile& file, const PipelineOptions& options, Item* item)
   info.module = file.module;
   auto fail = [&](ErrorCode code, std::string message, uint32_t line, uint32_t col) {
     info.status = code;
-    info.error = line > 0 ? std::to_string(line) + ":" + std::to_string(col) + ": " + message
-                          : message;
+    info.error =
+        line > 0 ? std::to_string(line) + ":" + std::to_string(col) + ": " + message : message;
     item->failure = FileFailure{file.source_id, file.path, code, std::move(message), line, col};
   };
 
@@ -198,8 +197,8 @@ void Process(const SourceFile& file, const PipelineOptions& options, Item* item)
   }
   double t3 = ThreadCpuSeconds();
   item->cpu[kAnalyse] += t3 - t2;
-  graph::BuildFileGraph(info, item->parsed_ok ? module : nullptr,
-                        semantics ? &*semantics : nullptr, &item->built);
+  graph::BuildFileGraph(info, item->parsed_ok ? module : nullptr, semantics ? &*semantics : nullptr,
+                        &item->built);
   item->cpu[kBuild] += ThreadCpuSeconds() - t3;
 }
 
@@ -287,14 +286,11 @@ class CrossFileLinks {
     if (added) strings_.push_back(s);
     return it->second;
   }
-  struct IdHash {
-    size_t operator()(const graph::Id& id) const { return static_cast<size_t>(id.lo ^ id.hi); }
-  };
   semantic::Resolver resolver_;
   std::vector<Pending> pending_;
   static constexpr size_t kChunkEdges = 16384;
-  std::vector<size_t> file_ends_;                  // pending_ index where each file's refs end
-  std::unordered_set<graph::Id, IdHash> written_;  // edge ids written for the current file
+  std::vector<size_t> file_ends_;  // pending_ index where each file's refs end
+  std::unordered_set<graph::Id, graph::IdHash> written_;  // edge ids written for the current file
   std::unordered_map<std::string, uint32_t> ids_;
   std::vector<std::string> strings_;
 };
@@ -314,8 +310,7 @@ Preset PresetFor(size_t file_count) {
   return {"xlarge", 10000, 4};
 }
 
-RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
-               graph::GraphSink* sink) {
+RunSummary Run(const Discovery& discovery, const PipelineOptions& options, graph::GraphSink* sink) {
   RunSummary summary;
   auto wall_start = std::chrono::steady_clock::now();
   // Every file's tree, graph and output bytes are allocated and freed once per file, from worker
@@ -324,8 +319,8 @@ RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
   // them in the process (peak RSS does not grow: the same blocks are reused).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  unsigned jobs = options.jobs != 0 ? options.jobs
-                                    : std::max(1u, std::thread::hardware_concurrency());
+  unsigned jobs =
+      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   summary.jobs = jobs;
   const std::vector<SourceFile>& files = discovery.files;
   Preset preset = PresetFor(files.size());
@@ -334,7 +329,8 @@ RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
   // estimated cost times the number in flight stays within the memory limit.
   uint64_t largest = kMinFileCost;
   for (const SourceFile& f : files) {
-    largest = std::max<uint64_t>(largest, std::min(f.size, options.max_file_size) * kBytesPerSourceByte);
+    largest =
+        std::max<uint64_t>(largest, std::min(f.size, options.max_file_size) * kBytesPerSourceByte);
   }
   size_t tokens = std::clamp<uint64_t>(options.memory_limit / largest, 1,
                                        static_cast<uint64_t>(jobs) * preset.tokens_per_job);
@@ -352,17 +348,16 @@ RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
   arena.execute([&] {
     tbb::parallel_pipeline(
         tokens,
-        tbb::make_filter<void, Item*>(
-            tbb::filter_mode::serial_in_order,
-            [&](tbb::flow_control& fc) -> Item* {
-              if (next >= files.size() || stop.load()) {
-                fc.stop();
-                return nullptr;
-              }
-              auto* item = new Item();
-              item->index = next++;
-              return item;
-            }) &
+        tbb::make_filter<void, Item*>(tbb::filter_mode::serial_in_order,
+                                      [&](tbb::flow_control& fc) -> Item* {
+                                        if (next >= files.size() || stop.load()) {
+                                          fc.stop();
+                                          return nullptr;
+                                        }
+                                        auto* item = new Item();
+                                        item->index = next++;
+                                        return item;
+                                      }) &
             tbb::make_filter<Item*, Item*>(tbb::filter_mode::parallel,
                                            [&](Item* item) {
                                              Process(files[item->index], options, item);
@@ -373,48 +368,47 @@ RunSummary Run(const Discovery& discovery, const PipelineOptions& options,
                                              }
                                              return item;
                                            }) &
-            tbb::make_filter<Item*, void>(
-                tbb::filter_mode::serial_in_order, [&](Item* raw) {
-                  std::unique_ptr<Item> item(raw);
-                  double t0 = ThreadCpuSeconds();
-                  summary.files++;
-                  summary.bytes += item->info.size;
-                  summary.lines += item->info.lines;
-                  summary.ast_nodes += item->ast_nodes;
-                  if (item->failure) {
-                    summary.failures_by_code[ErrorCodeString(item->failure->code)]++;
-                    summary.failures.push_back(*item->failure);
-                    if (options.on_error == OnError::kFailFast) stop = true;
-                  } else {
-                    summary.files_ok++;
+            tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* raw) {
+              std::unique_ptr<Item> item(raw);
+              double t0 = ThreadCpuSeconds();
+              summary.files++;
+              summary.bytes += item->info.size;
+              summary.lines += item->info.lines;
+              summary.ast_nodes += item->ast_nodes;
+              if (item->failure) {
+                summary.failures_by_code[ErrorCodeString(item->failure->code)]++;
+                summary.failures.push_back(*item->failure);
+                if (options.on_error == OnError::kFailFast) stop = true;
+              } else {
+                summary.files_ok++;
+              }
+              if (options.depth == Depth::kGraph) {
+                summary.graph_nodes += item->graph_nodes;
+                for (const auto& [type, count] : item->nodes_by_type) {
+                  summary.nodes_by_type[std::string(type)] += count;
+                }
+                for (size_t t = 0; t < item->edges_by_type.size(); ++t) {
+                  summary.edges_by_type[t] += item->edges_by_type[t];
+                }
+                if (sink != nullptr && summary.sink_status.ok()) {
+                  Status s = item->formatted ? formatter->Append(*item->formatted)
+                                             : sink->Write(item->built.graph);
+                  if (!s.ok()) {
+                    summary.sink_status = s;
+                    stop = true;
                   }
-                  if (options.depth == Depth::kGraph) {
-                    summary.graph_nodes += item->graph_nodes;
-                    for (const auto& [type, count] : item->nodes_by_type) {
-                      summary.nodes_by_type[std::string(type)] += count;
-                    }
-                    for (size_t t = 0; t < item->edges_by_type.size(); ++t) {
-                      summary.edges_by_type[t] += item->edges_by_type[t];
-                    }
-                    if (sink != nullptr && summary.sink_status.ok()) {
-                      Status s = item->formatted ? formatter->Append(*item->formatted)
-                                                 : sink->Write(item->built.graph);
-                      if (!s.ok()) {
-                        summary.sink_status = s;
-                        stop = true;
-                      }
-                    }
-                    if (item->parsed_ok && options.semantics) {
-                      links.AddFile(files[item->index], item->built);
-                    }
-                  }
-                  item->cpu[kWrite] += ThreadCpuSeconds() - t0;
-                  {
-                    std::lock_guard<std::mutex> lock(cpu_mutex);
-                    for (int s = 0; s < kStageCount; ++s) cpu[s] += item->cpu[s];
-                  }
-                  progress.Advance(item->info.size);
-                }));
+                }
+                if (item->parsed_ok && options.semantics) {
+                  links.AddFile(files[item->index], item->built);
+                }
+              }
+              item->cpu[kWrite] += ThreadCpuSeconds() - t0;
+              {
+                std::lock_guard<std::mutex> lock(cpu_mutex);
+                for (int s = 0; s < kStageCount; ++s) cpu[s] += item->cpu[s];
+              }
+              progress.Advance(item->info.size);
+            }));
   });
   progress.Finish();
   summary.stopped_early = stop.load() && summary.files < files.size();
