@@ -166,6 +166,16 @@ struct WalkItem {
   bool cond;
 };
 
+/// What def-use needs of a symbol, worked out at its first occurrence (a symbol's binding is the
+/// same at every occurrence): the symbol table's resolution is not repeated per name.
+struct SymbolInfo {
+  static constexpr uint32_t kUnset = 0xffffffffu;
+  uint32_t key = kUnset;        ///< dense id of its binding; kNone when it has no owner
+  uint32_t class_key = kUnset;  ///< from_class_namespace: the module's binding of the name
+  const Scope* scope = nullptr;
+  const Scope* owner = nullptr;
+};
+
 /// Buffers of the def-use pass that do not outlive it, kept from one module to the next on a
 /// thread (the pipeline analyzes many files per worker) instead of being allocated and grown
 /// again for every module.
@@ -181,15 +191,16 @@ struct DefUseBuffers {
   /// never match) and its number there.
   uint32_t stamp = 0;
   std::vector<uint32_t> key_stamp, key_local;
-  /// Per scope index: where its symbols start in symbol_key (kUnset until first needed); per
-  /// symbol there: the key of its own binding (kUnset until first needed).
-  std::vector<uint32_t> symbol_base, symbol_key;
+  /// Per scope index: where its symbols start in symbol_info (kUnset until first needed); per
+  /// symbol there: what an occurrence of it needs (SymbolInfo::key kUnset until first needed).
+  std::vector<uint32_t> symbol_base;
+  std::vector<SymbolInfo> symbol_info;
 
   void Clear() {
     occs.clear();
     first.clear();
     symbol_base.clear();
-    symbol_key.clear();
+    symbol_info.clear();
   }
   /// Releases what an unusually large module grew.
   void Trim() {
@@ -201,7 +212,7 @@ struct DefUseBuffers {
       key_stamp = {};
       key_local = {};
     }
-    if (symbol_key.capacity() > kMax) symbol_key = {};
+    if (symbol_info.capacity() > kMax) symbol_info = {};
     if (symbol_base.capacity() > kMax) symbol_base = {};
   }
 };
@@ -227,7 +238,7 @@ class DefUse {
         key_stamp_(buffers->key_stamp),
         key_local_(buffers->key_local),
         symbol_base_(buffers->symbol_base),
-        symbol_key_(buffers->symbol_key) {
+        symbol_info_(buffers->symbol_info) {
     buffers->Clear();
     symbol_base_.assign(table.scope_count(), kUnset);
   }
@@ -279,17 +290,25 @@ class DefUse {
     return id;
   }
 
-  /// The key of a resolved occurrence. Its owner is a function of its scope and symbol, so the
-  /// key is remembered per symbol: Key() hashes once per symbol, not once per occurrence.
-  uint32_t KeyOf(const NameResolution& r) {
-    uint32_t& base = symbol_base_[r.scope->index()];
+  /// The symbol `node` recorded, or null when it has none or no binding (a name CPython leaves
+  /// unresolved). Resolved through the symbol table once per symbol, then remembered.
+  const SymbolInfo* InfoOf(const Node* node) {
+    SymbolTable::SymbolRef ref = table_.FindOccurrence(node);
+    if (ref.scope == nullptr) return nullptr;
+    uint32_t& base = symbol_base_[ref.scope->index()];
     if (base == kUnset) {
-      base = static_cast<uint32_t>(symbol_key_.size());
-      symbol_key_.resize(symbol_key_.size() + r.scope->symbols().size(), kUnset);
+      base = static_cast<uint32_t>(symbol_info_.size());
+      symbol_info_.resize(symbol_info_.size() + ref.scope->symbols().size());
     }
-    uint32_t& key = symbol_key_[base + static_cast<uint32_t>(r.symbol - r.scope->symbols().data())];
-    if (key == kUnset) key = Key(r.owner, r.name_id);
-    return key;
+    SymbolInfo& info = symbol_info_[base + ref.index];
+    if (info.key == kUnset) {
+      NameResolution r = table_.ResolveSymbol(*ref.scope, ref.index);
+      info.scope = r.scope;
+      info.owner = r.owner;
+      info.key = r.owner == nullptr ? kNone : Key(r.owner, r.name_id);
+      if (r.from_class_namespace) info.class_key = Key(&table_.top(), r.name_id);
+    }
+    return info.key == kNone ? nullptr : &info;
   }
 
   /// The occurrence runs where the current flow runs: in its scope, or in a comprehension CPython
@@ -622,35 +641,33 @@ class DefUse {
   }
 
   void Use(const Node* name) {
-    NameResolution r = table_.Resolve(name);
-    if (r.symbol == nullptr || r.owner == nullptr) return;
-    uint32_t key = KeyOf(r);
+    const SymbolInfo* info = InfoOf(name);
+    if (info == nullptr) return;
     uint32_t ref = pending_refs_.empty() ? kNoRef : TakeRef(name);
-    if (r.owner == cur_->scope && Inline(r.scope)) {
-      occs_.push_back({OccType::kUse, key, name, ref});
+    if (info->owner == cur_->scope && Inline(info->scope)) {
+      occs_.push_back({OccType::kUse, info->key, name, ref});
       return;
     }
-    loose_.push_back({name, key, ref});
-    if (r.from_class_namespace) loose_.push_back({name, Key(&table_.top(), r.name_id), ref});
+    loose_.push_back({name, info->key, ref});
+    if (info->class_key != kUnset) loose_.push_back({name, info->class_key, ref});
   }
 
   void Define(const Node* def, bool conditional) {
-    NameResolution r = table_.Resolve(def);
-    if (r.symbol == nullptr || r.owner == nullptr) return;
-    uint32_t key = KeyOf(r);
-    all_defs_.Add(key, def);
-    if (r.owner == cur_->scope && Inline(r.scope)) {
-      occs_.push_back({conditional ? OccType::kGen : OccType::kDef, key, def});
+    const SymbolInfo* info = InfoOf(def);
+    if (info == nullptr) return;
+    all_defs_.Add(info->key, def);
+    if (info->owner == cur_->scope && Inline(info->scope)) {
+      occs_.push_back({conditional ? OccType::kGen : OccType::kDef, info->key, def});
     } else {
-      remote_defs_.Add(key, def);
+      remote_defs_.Add(info->key, def);
     }
   }
 
   void Kill(const Node* node) {
-    NameResolution r = table_.Resolve(node);
-    if (r.symbol == nullptr || r.owner == nullptr) return;
-    if (r.owner == cur_->scope && Inline(r.scope)) {
-      occs_.push_back({OccType::kKill, KeyOf(r), node});
+    const SymbolInfo* info = InfoOf(node);
+    if (info == nullptr) return;
+    if (info->owner == cur_->scope && Inline(info->scope)) {
+      occs_.push_back({OccType::kKill, info->key, node});
     }
   }
 
@@ -900,8 +917,9 @@ class DefUse {
   std::vector<uint32_t>& key_stamp_;  ///< per key: the flow that numbered it
   std::vector<uint32_t>& key_local_;
   std::vector<uint32_t>& symbol_base_;
-  std::vector<uint32_t>& symbol_key_;
-  static constexpr uint32_t kUnset = 0xffffffffu;
+  std::vector<SymbolInfo>& symbol_info_;
+  static constexpr uint32_t kUnset = SymbolInfo::kUnset;
+  static constexpr uint32_t kNone = 0xfffffffeu;  ///< SymbolInfo::key of a symbol without owner
 };
 
 }  // namespace

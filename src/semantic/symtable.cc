@@ -321,7 +321,8 @@ void SymbolTable::IndexOccurrences() {
   }
 }
 
-NameResolution SymbolTable::Resolve(const ast::Node* node, std::string_view identifier) const {
+SymbolTable::SymbolRef SymbolTable::FindOccurrence(const ast::Node* node,
+                                                   std::string_view identifier) const {
   if (occurrence_slots_.empty() || node == nullptr) return {};
   const size_t mask = occurrence_slots_.size() - 1;
   size_t i = NodeHash(node, mask);
@@ -332,10 +333,15 @@ NameResolution SymbolTable::Resolve(const ast::Node* node, std::string_view iden
   for (uint32_t o = occurrence_slots_[i].first; o != kNoId; o = occurrence_next_[o]) {
     const Occurrence& occ = occurrences_[o];
     if (identifier.empty() || occ.identifier == identifier) {
-      return ResolveSymbol(*scopes_[occ.scope], occ.symbol);
+      return {scopes_[occ.scope].get(), occ.symbol};
     }
   }
   return {};
+}
+
+NameResolution SymbolTable::Resolve(const ast::Node* node, std::string_view identifier) const {
+  SymbolRef ref = FindOccurrence(node, identifier);
+  return ref.scope == nullptr ? NameResolution{} : ResolveSymbol(*ref.scope, ref.index);
 }
 
 NameResolution SymbolTable::ResolveIn(const Scope& scope, std::string_view name) const {

@@ -206,6 +206,16 @@ class SymbolTable {
   /// name the node recorded. Returns an empty resolution for other nodes.
   NameResolution Resolve(const ast::Node* node, std::string_view identifier = {}) const;
 
+  /// The symbol a node recorded, as Resolve finds it, without working out its binding: the scope
+  /// whose table holds it and its index in scope->symbols() (scope null when not recorded).
+  struct SymbolRef {
+    const Scope* scope = nullptr;
+    uint32_t index = 0;
+  };
+  SymbolRef FindOccurrence(const ast::Node* node, std::string_view identifier = {}) const;
+  /// Resolve for symbols()[index] of `scope` (what Resolve does after FindOccurrence).
+  NameResolution ResolveSymbol(const Scope& scope, uint32_t index) const;
+
   /// Resolves `name` (mangled form, as Symbol::name) as seen from `scope`.
   NameResolution ResolveIn(const Scope& scope, std::string_view name) const;
 
@@ -237,8 +247,6 @@ class SymbolTable {
   uint32_t FindId(std::string_view name) const;
   /// Index of the symbol `id` in scope `scope`, or kNoId.
   uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
-  /// ResolveIn for symbol `index` of `scope`, by name id (no string hashing).
-  NameResolution ResolveSymbol(const Scope& scope, uint32_t index) const;
   /// Indexes occurrences_ by node (after the builder's last change to them).
   void IndexOccurrences();
 
