@@ -47,6 +47,8 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--count", type=int, default=400)
+    ap.add_argument("--show-messages", action="store_true",
+                    help="also list the mutants reported on CPython's line with another message")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     lib = sysconfig.get_path("stdlib")
@@ -55,6 +57,7 @@ def main():
     rng = random.Random(args.seed)
     rejected = same = other_message = 0
     wrong_line = []
+    message_diffs = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.count):
             path = rng.choice(files)
@@ -81,12 +84,17 @@ def main():
                                   f"'{expected[1]}', ours {got}")
             elif got[1] != expected[1]:
                 other_message += 1
+                message_diffs.append(f"{rel} (mutant {i}) line {expected[0]}: CPython "
+                                     f"'{expected[1]}', ours '{got[1]}'")
             else:
                 same += 1
     print(f"{rejected} rejected mutants: {same} identical, {other_message} same line with "
           f"another message, {len(wrong_line)} on another line")
     for w in wrong_line:
         print("  " + w)
+    if args.show_messages:
+        for m in message_diffs:
+            print("  message: " + m)
     return 1 if wrong_line or rejected < args.count // 4 else 0
 
 
