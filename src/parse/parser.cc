@@ -1947,8 +1947,16 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
   std::vector<Node*> keywords;
   bool seen_keyword = false;
   bool seen_double_star = false;
+  // A positional argument came after a keyword: the message. CPython reports it once the rest
+  // of the list is parsed, at the furthest token it fetched, unless a later argument has an error
+  // of its own (a generic "invalid syntax" there becomes this message).
+  const char* misplaced = nullptr;
   size_t count = 0;
   auto fail = [&]() {
+    if (misplaced != nullptr && failed_ && error_.message == "invalid syntax") {
+      failed_ = false;
+      FailAt(error_token_, misplaced);
+    }
     scratch_.resize(args_mark);
     return false;
   };
@@ -1985,6 +1993,11 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
       Advance();
       Node* v = ParseExpression();
       if (v == nullptr) return fail();
+      if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+        // CPython's invalid_kwarg: `f(x=1 for x in y)`.
+        FailRange(t.begin, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+        return fail();
+      }
       Node* kw = New(Kind::keyword, t.begin, PrevEnd());
       kw->fields[ast::keywordFields::arg].str = Ident(t);
       kw->fields[ast::keywordFields::value].node = v;
@@ -1997,6 +2010,10 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
       in_call_argument_ = false;
       if (e == nullptr) return fail();
       if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+        if (misplaced != nullptr) {  // `args ',' args` ends before the `for`
+          FailAt(pos_, misplaced);
+          return fail();
+        }
         ast::List* gens = ParseComprehension();
         if (gens == nullptr) return fail();
         bool sole = count == 1 && K() == TokenKind::kRPar;
@@ -2016,6 +2033,18 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
         FailNode(e, "expression cannot contain assignment, perhaps you meant \"==\"?");
         return fail();
       }
+      if (misplaced != nullptr && K() != TokenKind::kComma && K() != TokenKind::kRPar &&
+          CanStartExpression(K())) {
+        // Two expressions in a row after a misplaced positional argument: CPython reports the
+        // misplaced argument, at the end of the list (its furthest token).
+        size_t i = pos_;
+        while (tokens_[i].kind != TokenKind::kRPar && tokens_[i].kind != TokenKind::kEndMarker &&
+               tokens_[i].kind != TokenKind::kNewline && tokens_[i].kind != TokenKind::kError) {
+          ++i;
+        }
+        FailAt(i, misplaced);
+        return fail();
+      }
       if ((seen_keyword || seen_double_star) && K() != TokenKind::kComma &&
           K() != TokenKind::kRPar && CanStartExpression(K())) {
         // Two expressions in a row: CPython's invalid_expression fires while it parses this
@@ -2023,20 +2052,19 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
         FailRange(e->begin, "invalid syntax. Perhaps you forgot a comma?");
         return fail();
       }
-      if (seen_keyword || seen_double_star) {
-        // CPython reports this at the end of the argument list.
-        size_t i = pos_;
-        while (tokens_[i].kind != TokenKind::kRPar && tokens_[i].kind != TokenKind::kEndMarker &&
-               tokens_[i].kind != TokenKind::kNewline && tokens_[i].kind != TokenKind::kError) {
-          ++i;
-        }
-        FailAt(i, seen_double_star ? "positional argument follows keyword argument unpacking"
-                                   : "positional argument follows keyword argument");
-        return fail();
+      if ((seen_keyword || seen_double_star) && misplaced == nullptr) {
+        // CPython's `args ',' args` rule: the arguments after this one are still parsed (their
+        // own errors come first), and the error is reported at the token that ends the list.
+        misplaced = seen_double_star ? "positional argument follows keyword argument unpacking"
+                                     : "positional argument follows keyword argument";
       }
       scratch_.push_back(e);
     }
     if (K() == TokenKind::kRPar) break;
+    if (K() != TokenKind::kComma && misplaced != nullptr && !CanStartExpression(K())) {
+      FailAt(pos_, misplaced);
+      return fail();
+    }
     if (K() != TokenKind::kComma) {
       if (CanStartExpression(K()) && !failed_) {
         // invalid syntax. Perhaps you forgot a comma?
@@ -2055,6 +2083,10 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
       return fail();
     }
     Advance();
+  }
+  if (misplaced != nullptr) {
+    FailAt(pos_, misplaced);
+    return fail();
   }
   Advance();  // )
   scratch_.push_back(nullptr);

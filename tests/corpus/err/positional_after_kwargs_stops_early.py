@@ -1,0 +1,5 @@
+codecs.CodecInfo(
+    name="charmap",
+    encode=Codec.encode,
+    stream:reader=StreamReader,
+)
