@@ -126,7 +126,7 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
     const bool next_line_indent =
         terr.only_if_reached && tokens[furthest].kind == lex::TokenKind::kNewline;
     bool reached = root != nullptr || furthest >= error_index ||
-                   (furthest + 1 == error_index && !next_line_indent);
+                   (furthest + 1 == error_index && !next_line_indent && !parser.furthest_exact());
     uint32_t error_line = lex::LineOf(text, tokens[furthest].begin);
     // An unclosed bracket wins over an earlier parser error on an earlier line, unless the
     // tokenizer is still inside an f-string (CPython keeps the parser's error then).

@@ -251,6 +251,16 @@ Node* Parser::Expect(TokenKind k) {
   return Fail();
 }
 
+Node* Parser::FailComma(uint32_t begin) {
+  // CPython's invalid_expression parses the juxtaposed expression before it raises, so its
+  // parser has fetched the token after it (which decides whether an unclosed bracket wins).
+  if (failed_) return nullptr;
+  FailRange(begin, "invalid syntax. Perhaps you forgot a comma?");
+  if (CanStartExpression(K())) ProbeExpression();
+  furthest_exact_ = true;
+  return nullptr;
+}
+
 void Parser::ProbeExpression() {
   // CPython's second pass parses on after a juxtaposed expression (invalid_expression) and so
   // looks at later tokens; that decides whether an unclosed bracket error wins.
@@ -2049,7 +2059,7 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
           K() != TokenKind::kRPar && CanStartExpression(K())) {
         // Two expressions in a row: CPython's invalid_expression fires while it parses this
         // argument, before its rule about the order of arguments is tried.
-        FailRange(e->begin, "invalid syntax. Perhaps you forgot a comma?");
+        FailComma(e->begin);
         return fail();
       }
       if ((seen_keyword || seen_double_star) && misplaced == nullptr) {
@@ -2075,7 +2085,7 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
           prev = keywords.back();
         }
         if (prev != nullptr) {
-          FailRange(prev->begin, "invalid syntax. Perhaps you forgot a comma?");
+          FailComma(prev->begin);
           return fail();
         }
       }
@@ -2182,7 +2192,7 @@ Node* Parser::ParseParenthesized() {
       if (CanStartExpression(K())) {
         Node* prev = scratch_.back();
         scratch_.resize(mark);
-        return FailRange(prev->begin, "invalid syntax. Perhaps you forgot a comma?");
+        return FailComma(prev->begin);
       }
       scratch_.resize(mark);
       return Fail();
@@ -2194,7 +2204,7 @@ Node* Parser::ParseParenthesized() {
   }
   if (K() != TokenKind::kRPar) {
     if (CanStartExpression(K())) {
-      return FailRange(first->begin, "invalid syntax. Perhaps you forgot a comma?");
+      return FailComma(first->begin);
     }
     return Fail();
   }
@@ -2236,7 +2246,7 @@ Node* Parser::ParseList() {
       if (CanStartExpression(K())) {
         Node* prev = scratch_.back();
         scratch_.resize(mark);
-        return FailRange(prev->begin, "invalid syntax. Perhaps you forgot a comma?");
+        return FailComma(prev->begin);
       }
       scratch_.resize(mark);
       return Fail();
@@ -2296,7 +2306,7 @@ Node* Parser::ParseDictOrSet() {
         if (CanStartExpression(K())) {
           Node* prev = scratch_.back();
           scratch_.resize(mark);
-          return FailRange(prev->begin, "invalid syntax. Perhaps you forgot a comma?");
+          return FailComma(prev->begin);
         }
         scratch_.resize(mark);
         return Fail();

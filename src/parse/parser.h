@@ -52,6 +52,9 @@ class Parser {
   bool indentation_error() const { return indentation_error_; }
   /// Furthest token the parser looked at (CPython's p->fill - 1).
   size_t furthest_token() const { return max_peek_ > error_token_ ? max_peek_ : error_token_; }
+  /// furthest_token() is the last token CPython's parser fetched too, not one before it (the
+  /// error's construct was probed as CPython's second pass parses it).
+  bool furthest_exact() const { return furthest_exact_; }
   uint64_t node_count() const { return node_count_; }
 
  private:
@@ -108,6 +111,9 @@ class Parser {
   Node* Expect(TokenKind k);
   Node* TooComplex();
   void ProbeExpression();
+  /// "invalid syntax. Perhaps you forgot a comma?" from `begin`, the juxtaposed expression at the
+  /// current token probed as CPython's second pass parses it.
+  Node* FailComma(uint32_t begin);
   bool failed() const { return failed_; }
 
   // ---- statements ----
@@ -225,6 +231,7 @@ class Parser {
   bool in_call_argument_ = false;  // parsing a call argument: `f(a.b=1)` has its own message
   uint64_t node_count_ = 0;
   bool failed_ = false;
+  bool furthest_exact_ = false;
   bool too_many_nodes_ = false;
   ParseError error_;
   size_t error_token_ = 0;

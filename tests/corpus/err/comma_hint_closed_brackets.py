@@ -1,0 +1,1 @@
+check(b"foo", bytes(p    other(m.readonly))

@@ -1,0 +1,2 @@
+check(bytes(p q)
+x = 1

@@ -1,0 +1,3 @@
+check(b"foo", bytes(p    other(m.readonly)
+with x as m:
+    pass
