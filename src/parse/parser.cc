@@ -251,11 +251,35 @@ Node* Parser::Expect(TokenKind k) {
   return Fail();
 }
 
-Node* Parser::FailComma(uint32_t begin) {
-  // CPython's invalid_expression parses the juxtaposed expression before it raises, so its
-  // parser has fetched the token after it (which decides whether an unclosed bracket wins).
+Node* Parser::FailComma(const Node* prev) {
   if (failed_) return nullptr;
-  FailRange(begin, "invalid syntax. Perhaps you forgot a comma?");
+  // CPython's invalid_expression matches `disjunction expression`: the hint starts at the last
+  // disjunction of `prev` (a starred, walrus or lambda's operand), and a conditional expression
+  // ends in no disjunction (its `else` part is an `expression`), so it gets the generic error.
+  // A parenthesized node is an atom, a disjunction itself: it ends before the last token.
+  const uint32_t end = PrevEnd();
+  int if_depth = 0;
+  for (;;) {
+    if (prev->end != end) break;
+    if (prev->kind == Kind::Starred) {
+      prev = prev->fields[ast::StarredFields::value].node;
+    } else if (prev->kind == Kind::NamedExpr) {
+      prev = prev->fields[ast::NamedExprFields::value].node;
+    } else if (prev->kind == Kind::Lambda) {
+      prev = prev->fields[ast::LambdaFields::body].node;
+    } else if (prev->kind == Kind::IfExp) {
+      // The `else` part of the outermost conditional gets no hint unless parenthesized (CPython
+      // parsed it without its invalid_ rules first and memoized that); nested ones do.
+      const bool outermost = ++if_depth == 1;
+      prev = prev->fields[ast::IfExpFields::orelse].node;
+      if (outermost && prev->end == end && prev->kind != Kind::IfExp) return Fail();
+    } else {
+      break;
+    }
+  }
+  // It parses the juxtaposed expression before it raises, so its parser has fetched the token
+  // after it (which decides whether an unclosed bracket wins).
+  FailRange(prev->begin, "invalid syntax. Perhaps you forgot a comma?");
   if (CanStartExpression(K())) ProbeExpression();
   furthest_exact_ = true;
   return nullptr;
@@ -1839,7 +1863,22 @@ Node* Parser::ParseTrailers(Node* e, uint32_t begin) {
         Advance();
         Node* slice = ParseSlices();
         A2G_TRY(slice);
-        if (K() != TokenKind::kRSqb) return Fail();
+        if (K() != TokenKind::kRSqb) {
+          // Two expressions in a row inside the brackets: CPython's invalid_expression.
+          const Node* last = slice;
+          if (last->kind == Kind::Tuple) {
+            const ast::List* elts = last->fields[ast::TupleFields::elts].list;
+            last = elts->size > 0 ? elts->items[elts->size - 1].node : nullptr;
+          }
+          if (last != nullptr && last->kind == Kind::Slice) {
+            const Node* step = last->fields[ast::SliceFields::step].node;
+            const Node* upper = last->fields[ast::SliceFields::upper].node;
+            const Node* lower = last->fields[ast::SliceFields::lower].node;
+            last = step != nullptr ? step : upper != nullptr ? upper : lower;
+          }
+          if (last != nullptr && CanStartExpression(K())) return FailComma(last);
+          return Fail();
+        }
         Advance();
         Node* s = New(Kind::Subscript, begin, PrevEnd());
         s->fields[ast::SubscriptFields::value].node = e;
@@ -2059,7 +2098,7 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
           K() != TokenKind::kRPar && CanStartExpression(K())) {
         // Two expressions in a row: CPython's invalid_expression fires while it parses this
         // argument, before its rule about the order of arguments is tried.
-        FailComma(e->begin);
+        FailComma(e);
         return fail();
       }
       if ((seen_keyword || seen_double_star) && misplaced == nullptr) {
@@ -2085,7 +2124,7 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
           prev = keywords.back();
         }
         if (prev != nullptr) {
-          FailComma(prev->begin);
+          FailComma(prev);
           return fail();
         }
       }
@@ -2192,7 +2231,7 @@ Node* Parser::ParseParenthesized() {
       if (CanStartExpression(K())) {
         Node* prev = scratch_.back();
         scratch_.resize(mark);
-        return FailComma(prev->begin);
+        return FailComma(prev);
       }
       scratch_.resize(mark);
       return Fail();
@@ -2204,7 +2243,7 @@ Node* Parser::ParseParenthesized() {
   }
   if (K() != TokenKind::kRPar) {
     if (CanStartExpression(K())) {
-      return FailComma(first->begin);
+      return FailComma(first);
     }
     return Fail();
   }
@@ -2246,7 +2285,7 @@ Node* Parser::ParseList() {
       if (CanStartExpression(K())) {
         Node* prev = scratch_.back();
         scratch_.resize(mark);
-        return FailComma(prev->begin);
+        return FailComma(prev);
       }
       scratch_.resize(mark);
       return Fail();
@@ -2306,7 +2345,7 @@ Node* Parser::ParseDictOrSet() {
         if (CanStartExpression(K())) {
           Node* prev = scratch_.back();
           scratch_.resize(mark);
-          return FailComma(prev->begin);
+          return FailComma(prev);
         }
         scratch_.resize(mark);
         return Fail();
@@ -2371,7 +2410,12 @@ Node* Parser::ParseDictOrSet() {
     scratch_.push_back(v);
   }
   if (K() != TokenKind::kRBrace) {
+    // A value followed by another expression: CPython's invalid_expression (not after `**v`,
+    // which is no `expression` in its grammar).
+    const Node* last_key = scratch_[scratch_.size() - 2];
+    const Node* last_value = scratch_.back();
     scratch_.resize(mark);
+    if (last_key != nullptr && CanStartExpression(K())) return FailComma(last_value);
     return Fail();
   }
   Advance();

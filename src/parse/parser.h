@@ -111,9 +111,9 @@ class Parser {
   Node* Expect(TokenKind k);
   Node* TooComplex();
   void ProbeExpression();
-  /// "invalid syntax. Perhaps you forgot a comma?" from `begin`, the juxtaposed expression at the
-  /// current token probed as CPython's second pass parses it.
-  Node* FailComma(uint32_t begin);
+  /// "invalid syntax. Perhaps you forgot a comma?" for `prev` followed by the expression at the
+  /// current token, which is probed as CPython's second pass parses it.
+  Node* FailComma(const Node* prev);
   bool failed() const { return failed_; }
 
   // ---- statements ----
