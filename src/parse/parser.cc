@@ -285,6 +285,15 @@ Node* Parser::FailComma(const Node* prev) {
   return nullptr;
 }
 
+Node* Parser::ExpectForcedColon() {
+  // CPython's `&&':'` after try, finally and else: a forced token, raised in its first pass.
+  if (K() == TokenKind::kColon) {
+    Advance();
+    return reinterpret_cast<Node*>(1);  // any non-null value
+  }
+  return FailAt(pos_, "expected ':'");
+}
+
 void Parser::ProbeExpression() {
   // CPython's second pass parses on after a juxtaposed expression (invalid_expression) and so
   // looks at later tokens; that decides whether an unclosed bracket error wins.
@@ -736,6 +745,9 @@ Node* Parser::ParseFromImport() {
     scratch_.push_back(a);
     Advance();
   } else {
+    if (K() == TokenKind::kNewline) {  // CPython's invalid_import_from_targets
+      return FailAt(pos_, "Expected one or more names after 'import'");
+    }
     bool paren = Accept(TokenKind::kLPar);
     for (;;) {
       if (K() != TokenKind::kName) {
@@ -919,7 +931,7 @@ Node* Parser::ParseIf() {
     if (K() == TokenKind::kElse) {
       const Token& e = Cur();
       Advance();
-      A2G_TRY(Expect(TokenKind::kColon));
+      A2G_TRY(ExpectForcedColon());
       ast::List* orelse;
       Node* last_else = ParseBlock(&orelse, e, "'else' statement");
       A2G_TRY(last_else);
@@ -953,7 +965,7 @@ Node* Parser::ParseWhile() {
   if (K() == TokenKind::kElse) {
     const Token& e = Cur();
     Advance();
-    A2G_TRY(Expect(TokenKind::kColon));
+    A2G_TRY(ExpectForcedColon());
     ast::List* orelse;
     Node* l = ParseBlock(&orelse, e, "'else' statement");
     A2G_TRY(l);
@@ -985,7 +997,7 @@ Node* Parser::ParseFor(size_t async_tok) {
   if (K() == TokenKind::kElse) {
     const Token& e = Cur();
     Advance();
-    A2G_TRY(Expect(TokenKind::kColon));
+    A2G_TRY(ExpectForcedColon());
     ast::List* orelse;
     Node* l = ParseBlock(&orelse, e, "'else' statement");
     A2G_TRY(l);
@@ -1084,7 +1096,7 @@ Node* Parser::ParseWith(size_t async_tok) {
 Node* Parser::ParseTry() {
   const Token& t = Cur();
   Advance();
-  A2G_TRY(Expect(TokenKind::kColon));
+  A2G_TRY(ExpectForcedColon());
   ast::List* body;
   Node* last = ParseBlock(&body, t, "'try' statement");
   A2G_TRY(last);
@@ -1148,7 +1160,7 @@ Node* Parser::ParseTry() {
   if (has_handlers && K() == TokenKind::kElse) {
     const Token& e = Cur();
     Advance();
-    A2G_TRY(Expect(TokenKind::kColon));
+    A2G_TRY(ExpectForcedColon());
     Node* l = ParseBlock(&orelse, e, "'else' statement");
     A2G_TRY(l);
     end = BlockEnd();
@@ -1156,7 +1168,7 @@ Node* Parser::ParseTry() {
   if (K() == TokenKind::kFinally) {
     const Token& f = Cur();
     Advance();
-    A2G_TRY(Expect(TokenKind::kColon));
+    A2G_TRY(ExpectForcedColon());
     Node* l = ParseBlock(&finalbody, f, "'finally' statement");
     A2G_TRY(l);
     end = BlockEnd();
@@ -1226,8 +1238,17 @@ Node* Parser::ParseFuncDef(size_t decorators_mark, size_t first_tok, bool has_de
   Advance();
   ast::List* type_params = ast::NewList(arena_, 0);
   if (K() == TokenKind::kLSqb) {
+    const size_t open = pos_;
     type_params = ParseTypeParams();
-    if (type_params == nullptr) return nullptr;
+    if (type_params == nullptr) {
+      // The type parameters are optional in CPython's grammar and the '(' after them is forced:
+      // unless they raised an error of their own, it expects the '(' at the '['.
+      if (failed_ && error_.message == "invalid syntax") {
+        failed_ = false;
+        FailAt(open, "expected '('");
+      }
+      return nullptr;
+    }
   }
   if (K() != TokenKind::kLPar) return FailAt(pos_, "expected '('");
   Advance();
@@ -2442,10 +2463,29 @@ ast::List* Parser::ParseComprehension() {
   while (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
     bool is_async = Accept(TokenKind::kAsync);
     Advance();  // for
+    // CPython's invalid_for_if_clause: for-loop variables (a comma-separated list, a trailing
+    // comma allowed, not one bare starred target) and no `in` after them.
+    constexpr const char* kInExpected = "'in' expected after for-loop variables";
+    const TokenKind first = K();
     Node* target = ParseStarTargets();
-    if (target == nullptr) return fail();
+    if (target == nullptr) {
+      // Its bitwise_or list backtracks to what parses: any target list that starts like one.
+      const bool atom = first == TokenKind::kName || first == TokenKind::kNumber ||
+                        first == TokenKind::kString || first == TokenKind::kFStringStart ||
+                        first == TokenKind::kLPar || first == TokenKind::kLSqb ||
+                        first == TokenKind::kLBrace || first == TokenKind::kTrue ||
+                        first == TokenKind::kFalse || first == TokenKind::kNone ||
+                        first == TokenKind::kEllipsis;
+      if (failed_ && error_.message == "invalid syntax" && atom) {
+        error_.message = kInExpected;
+      }
+      return fail();
+    }
     if (K() != TokenKind::kIn) {
       Fail();
+      if (target->kind != Kind::Starred && error_.message == "invalid syntax") {
+        error_.message = kInExpected;
+      }
       return fail();
     }
     if (SetTarget(target, Singleton::Store, "assign") == nullptr) return fail();

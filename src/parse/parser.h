@@ -111,6 +111,8 @@ class Parser {
   Node* Expect(TokenKind k);
   Node* TooComplex();
   void ProbeExpression();
+  /// The ':' of try, finally and else, which CPython's grammar forces (`&&':'`).
+  Node* ExpectForcedColon();
   /// "invalid syntax. Perhaps you forgot a comma?" for `prev` followed by the expression at the
   /// current token, which is probed as CPython's second pass parses it.
   Node* FailComma(const Node* prev);

@@ -1,0 +1,1 @@
+x = [a for - in c]

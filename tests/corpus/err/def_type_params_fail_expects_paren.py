@@ -1,0 +1,2 @@
+def mai[n():
+    pass

@@ -1,0 +1,1 @@
+from test.support import 
