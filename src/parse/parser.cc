@@ -294,6 +294,34 @@ Node* Parser::ExpectForcedColon() {
   return FailAt(pos_, "expected ':'");
 }
 
+bool Parser::ProbeAfterEqual() {
+  // CPython's invalid_named_expression matches `... '=' bitwise_or !('='|':=')`: its parser has
+  // fetched the token after the bitwise_or, which decides whether an unclosed bracket wins.
+  ParseError saved_error = error_;
+  bool saved_failed = failed_;
+  size_t saved_pos = pos_, saved_error_token = error_token_, saved_scratch = scratch_.size();
+  uint64_t saved_count = node_count_;
+  size_t saved_peek = max_peek_;
+  failed_ = false;
+  Advance();  // '='
+  const TokenKind first = K();
+  Node* value = ParseBitOr(1);
+  // A bitwise_or that fails part way matched a shorter prefix (PEG backtracking), followed by
+  // an operator: no '=' or ':=' after it.
+  const bool matches = value != nullptr
+                           ? K() != TokenKind::kEqual && K() != TokenKind::kColonEqual
+                           : first != TokenKind::kNot && first != TokenKind::kLambda;
+  max_probe_ = std::max({max_probe_, max_peek_, pos_});
+  max_peek_ = saved_peek;
+  pos_ = saved_pos;
+  error_ = std::move(saved_error);
+  failed_ = saved_failed;
+  error_token_ = saved_error_token;
+  scratch_.resize(saved_scratch);
+  node_count_ = saved_count;
+  return matches;
+}
+
 void Parser::ProbeExpression() {
   // CPython's second pass parses on after a juxtaposed expression (invalid_expression) and so
   // looks at later tokens; that decides whether an unclosed bracket error wins.
@@ -301,9 +329,11 @@ void Parser::ProbeExpression() {
   bool saved_failed = failed_;
   size_t saved_pos = pos_, saved_error_token = error_token_, saved_scratch = scratch_.size();
   uint64_t saved_count = node_count_;
+  size_t saved_peek = max_peek_;
   failed_ = false;
   ParseExpression();
-  if (pos_ > max_peek_) max_peek_ = pos_;
+  max_probe_ = std::max({max_probe_, max_peek_, pos_});
+  max_peek_ = saved_peek;
   pos_ = saved_pos;
   error_ = std::move(saved_error);
   failed_ = saved_failed;
@@ -1599,7 +1629,11 @@ Node* Parser::ParseNamedExpression() {
   if (K() == TokenKind::kColonEqual) {
     return FailNode(e, std::string("cannot use assignment expressions with ") + Describe(e));
   }
-  if (K() == TokenKind::kEqual && CanStartExpression(PeekK(1)) && !in_call_argument_) {
+  // (The token after '=' is looked at by the second pass only: no PeekK, which would move
+  // where the first pass's "invalid syntax" is reported.)
+  if (K() == TokenKind::kEqual && !in_call_argument_ &&
+      CanStartExpression(tokens_[std::min(pos_ + 1, tokens_.size() - 1)].kind) &&
+      ProbeAfterEqual()) {
     if (e->kind == Kind::Name) {
       return FailNode(e, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
     }

@@ -9,6 +9,8 @@
 // input never builds a message.
 #pragma once
 
+#include <algorithm>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -51,7 +53,9 @@ class Parser {
   /// tokenizer errors.
   bool indentation_error() const { return indentation_error_; }
   /// Furthest token the parser looked at (CPython's p->fill - 1).
-  size_t furthest_token() const { return max_peek_ > error_token_ ? max_peek_ : error_token_; }
+  size_t furthest_token() const {
+    return std::max({max_peek_, max_probe_, error_token_});
+  }
   /// furthest_token() is the last token CPython's parser fetched too, not one before it (the
   /// error's construct was probed as CPython's second pass parses it).
   bool furthest_exact() const { return furthest_exact_; }
@@ -111,6 +115,9 @@ class Parser {
   Node* Expect(TokenKind k);
   Node* TooComplex();
   void ProbeExpression();
+  /// At a '=' after an expression: whether `= bitwise_or` follows without another '=' or ':='
+  /// (probed, nothing kept but the furthest token), as CPython's invalid_named_expression needs.
+  bool ProbeAfterEqual();
   /// The ':' of try, finally and else, which CPython's grammar forces (`&&':'`).
   Node* ExpectForcedColon();
   /// "invalid syntax. Perhaps you forgot a comma?" for `prev` followed by the expression at the
@@ -228,6 +235,9 @@ class Parser {
   ParseOptions options_;
   size_t pos_ = 0;
   size_t max_peek_ = 0;  // furthest token looked at, where CPython reports "invalid syntax"
+  // Furthest token the probes of CPython's second pass looked at: it counts for whether an
+  // unclosed bracket wins, not for where "invalid syntax" is (that is the first pass's).
+  size_t max_probe_ = 0;
   uint32_t depth_ = 0;
   uint32_t fstring_depth_ = 0;
   bool in_call_argument_ = false;  // parsing a call argument: `f(a.b=1)` has its own message
