@@ -381,6 +381,39 @@ TEST(LoadCli, ShardsLoadIntoOneDatabaseAndLinkJoinsTheirImports) {
   EXPECT_EQ(server.Graph(), graph);
 }
 
+TEST(LoadCli, AnUnshardedLoadAfterShardsRelinksEveryCrossFileEdge) {
+  // `link` joins imports only; calls and bases into another shard's modules need the resolver's
+  // name tables. A load of the whole tree re-resolves everything: unchanged files are skipped at
+  // the writer, and the complete cross-file set replaces the shards' ExternalModule edges.
+  BoltTestServer server(AuthArgs());
+  ASSERT_SERVER(server);
+  Project p;
+  for (const char* shard : {"0/2", "1/2"}) {
+    CliRun r = Load(server, {p.root(), "--root", p.root(), "--shard", shard});
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  const std::vector<std::string> whole = Exported({p.root(), "--root", p.root()});
+  {
+    const std::vector<std::string> sharded = server.Graph();
+    const std::set<std::string> stored(sharded.begin(), sharded.end());
+    size_t missing_calls = 0, missing_bases = 0;
+    for (const std::string& line : whole) {
+      if (stored.count(line)) continue;
+      missing_calls += line.find("\"type\":\"call\"") != std::string::npos;
+      missing_bases += line.find("\"type\":\"inherit\"") != std::string::npos;
+    }
+    ASSERT_GT(missing_calls, 0u) << "the shards should miss calls into each other's modules";
+    ASSERT_GT(missing_bases, 0u) << "the shards should miss bases from each other's modules";
+  }
+  TempDir out;
+  const std::string metrics = out.File("metrics.json");
+  CliRun all = Load(server, {p.root(), "--root", p.root(), "--metrics", metrics});
+  ASSERT_EQ(all.status, 0) << all.err;
+  EXPECT_EQ(GraphDiff(whole, server.Graph()), "");
+  const std::string m = ReadAll(metrics);
+  EXPECT_NE(m.find("\"files_written\":0,\"files_skipped\":10"), std::string::npos) << m;
+}
+
 /// CPython 3.13's standard library, or "" when no 3.13 is installed.
 std::string Stdlib() {
   const std::string find = std::string("bash ") + A2G_SOURCE_DIR +
