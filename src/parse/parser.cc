@@ -285,6 +285,15 @@ Node* Parser::FailComma(const Node* prev) {
   return nullptr;
 }
 
+Node* Parser::ExpectColonAfterExpression() {
+  if (K() == TokenKind::kColon || !CanStartExpression(K())) return Expect(TokenKind::kColon);
+  // Another expression where the ':' should be: CPython's second pass parses it
+  // (invalid_expression), which decides whether an unclosed bracket in it wins.
+  Fail();
+  ProbeExpression();
+  return nullptr;
+}
+
 Node* Parser::ExpectForcedColon() {
   // CPython's `&&':'` after try, finally and else: a forced token, raised in its first pass.
   if (K() == TokenKind::kColon) {
@@ -445,7 +454,14 @@ bool Parser::ParseSimpleStatements() {
         }
       }
     }
-    bool juxtaposed = CanStartExpression(K());
+    // CPython's second pass parses on after an expression followed by another one (its
+    // invalid_expression); a statement that does not end in an expression (import, pass, global,
+    // ...) gets no such probe.
+    const bool ends_in_expression =
+        s->kind != Kind::Import && s->kind != Kind::ImportFrom && s->kind != Kind::Pass &&
+        s->kind != Kind::Break && s->kind != Kind::Continue && s->kind != Kind::Global &&
+        s->kind != Kind::Nonlocal;
+    bool juxtaposed = ends_in_expression && CanStartExpression(K());
     Fail();
     if (juxtaposed) ProbeExpression();
     return false;
@@ -948,7 +964,7 @@ Node* Parser::ParseIf() {
     Advance();
     Node* test = ParseNamedExpression();
     A2G_TRY(test);
-    A2G_TRY(Expect(TokenKind::kColon));
+    A2G_TRY(ExpectColonAfterExpression());
     ast::List* body;
     Node* last = ParseBlock(&body, t, is_elif ? "'elif' statement" : "'if' statement");
     A2G_TRY(last);
@@ -985,7 +1001,7 @@ Node* Parser::ParseWhile() {
   Advance();
   Node* test = ParseNamedExpression();
   A2G_TRY(test);
-  A2G_TRY(Expect(TokenKind::kColon));
+  A2G_TRY(ExpectColonAfterExpression());
   ast::List* body;
   Node* last = ParseBlock(&body, t, "'while' statement");
   A2G_TRY(last);
@@ -1016,7 +1032,7 @@ Node* Parser::ParseFor(size_t async_tok) {
   Advance();
   Node* iter = ParseStarExpressions();
   A2G_TRY(iter);
-  A2G_TRY(Expect(TokenKind::kColon));
+  A2G_TRY(ExpectColonAfterExpression());
   ast::List* body;
   Node* last = ParseBlock(&body, t, "'for' statement");
   A2G_TRY(last);

@@ -120,6 +120,8 @@ class Parser {
   bool ProbeAfterEqual();
   /// The ':' of try, finally and else, which CPython's grammar forces (`&&':'`).
   Node* ExpectForcedColon();
+  /// The ':' after the expression of an if/elif/while/for header.
+  Node* ExpectColonAfterExpression();
   /// "invalid syntax. Perhaps you forgot a comma?" for `prev` followed by the expression at the
   /// current token, which is probed as CPython's second pass parses it.
   Node* FailComma(const Node* prev);

@@ -1,0 +1,3 @@
+if args or k{wargs:
+    pass
+x = 1

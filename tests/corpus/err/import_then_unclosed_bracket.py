@@ -1,0 +1,4 @@
+import unittest[
+
+class C:
+    pass

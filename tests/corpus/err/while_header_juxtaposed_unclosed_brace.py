@@ -1,0 +1,3 @@
+while x {y:
+    pass
+z = 1
