@@ -169,6 +169,18 @@ bool Lexer::FailAt(std::string message, uint32_t anchor, uint32_t offset) {
   // Every FailAt error is one CPython's tokenizer reports as a status code (E_DEDENT,
   // E_TABSPACE, E_TOODEEP, E_LINECONT, E_EOF), except "leading zeros", which it raises.
   error_->only_if_reached = message.compare(0, 13, "leading zeros") != 0;
+  if (error_->only_if_reached && level_ > 0) {
+    const uint32_t pos = paren_pos_[level_ - 1];
+    uint32_t line_start = pos;
+    while (line_start > 0 && s_[line_start - 1] != '\n') --line_start;
+    uint32_t chars = 0;
+    for (uint32_t i = line_start; i <= pos; ++i) {
+      if ((Ch(i) & 0xC0) != 0x80) ++chars;
+    }
+    error_->open_bracket = paren_[level_ - 1];
+    error_->open_bracket_line = LineOf(std::string_view(s_, n_), pos);
+    error_->open_bracket_offset = chars;
+  }
   error_->message = std::move(message);
   error_->lineno = LineOf(std::string_view(s_, n_), anchor > n_ ? n_ : anchor);
   error_->offset = offset;
@@ -198,19 +210,28 @@ bool Lexer::Continuation() {
   uint32_t bs = p_;
   ++p_;
   if (AtEnd(p_) || Ch(p_) != '\n') {
-    // CPython locates this error with an offset counted from the start of the whole input,
-    // clamped to the line's length + 1.
-    uint32_t line_start = bs;
-    while (line_start > 0 && s_[line_start - 1] != '\n') --line_start;
-    uint32_t line_end = bs;
-    while (line_end < n_ && s_[line_end] != '\n') ++line_end;
-    uint32_t line_chars = CharColumn(std::string_view(s_, n_), line_end) - 1;
-    uint32_t col = bs + 2;
-    // byte offset -> characters of the line, clamped as _PyPegen_byte_offset_to_character_offset.
-    uint32_t off = col > line_chars + 1 ? line_chars + 1
-                                        : CharColumn(std::string_view(s_, n_), line_start + col) - 1;
+    // CPython locates this error at the character after the backslash: in bytes from the start
+    // of its tokenizer's buffer (+1), which is the line, or inside an f-string the line the
+    // f-string began on; converted to characters over that buffer's text (its lines up to this
+    // one's newline), a byte offset past it clamped to its length + 1.
+    uint32_t buf_start = bs;
+    if (!modes_.empty()) buf_start = modes_.front().start;
+    while (buf_start > 0 && s_[buf_start - 1] != '\n') --buf_start;
+    uint32_t buf_end = bs;  // one past the line's newline
+    while (buf_end < n_ && s_[buf_end] != '\n') ++buf_end;
+    if (buf_end < n_) ++buf_end;
+    uint32_t col = bs - buf_start + 2;
+    const uint32_t len = buf_end - buf_start;
+    uint32_t off = 0;
+    for (uint32_t i = buf_start; i < buf_start + std::min(col, len); ++i) {
+      if ((Ch(i) & 0xC0) != 0x80) ++off;
+    }
+    if (col > len) ++off;  // the terminating NUL CPython decodes as one more character
     if (off == 0) off = 1;
-    return FailAt("unexpected character after line continuation character", bs, off);
+    FailAt("unexpected character after line continuation character", bs, off);
+    const uint32_t buf_line = LineOf(std::string_view(s_, n_), buf_start);
+    if (buf_line != error_->lineno) error_->text_lineno = buf_line;
+    return false;
   }
   ++p_;
   if (AtEnd(p_)) {

@@ -46,6 +46,10 @@ struct TokenError {
   std::string message;
   uint32_t lineno = 0;  ///< 1-based
   uint32_t offset = 0;  ///< 1-based column in characters, as SyntaxError.offset
+  /// The line SyntaxError.text shows when it is not `lineno` (0): CPython shows the first line
+  /// of its tokenizer's buffer, which for an error inside a multi-line f-string is where the
+  /// f-string began.
+  uint32_t text_lineno = 0;
   /// The error is "'X' was never closed" found at end of file. CPython lets an earlier parser
   /// error win over it when the bracket was opened on a line before that error's line.
   bool unclosed_bracket = false;
@@ -55,6 +59,13 @@ struct TokenError {
   /// CPython reports this error only when its parser reaches it (indentation, TabError, line
   /// continuation, EOF errors are status codes, not exceptions, in its tokenizer).
   bool only_if_reached = false;
+  /// For an only_if_reached error inside brackets: the innermost open bracket ('(', '[' or '{',
+  /// 0 = none) and where "'X' was never closed" would be reported for it. CPython's scan of
+  /// the rest of the file after a parser error reports that instead when the bracket was opened
+  /// on a line before the parser's error.
+  char open_bracket = 0;
+  uint32_t open_bracket_line = 0;
+  uint32_t open_bracket_offset = 0;
 };
 
 /// Nesting limits, as CPython's tokenizer has them.

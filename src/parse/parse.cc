@@ -69,7 +69,7 @@ ParseError FromTokenError(const lex::TokenError& e, std::string_view text) {
   err.message = e.message;
   err.lineno = e.lineno;
   err.offset = e.offset;
-  err.line_text = LineText(text, e.lineno);
+  err.line_text = LineText(text, e.text_lineno != 0 ? e.text_lineno : e.lineno);
   return err;
 }
 
@@ -133,6 +133,19 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
     bool bracket_wins = terr.unclosed_bracket && !terr.in_fstring && terr.bracket_line < error_line;
     if (reached || bracket_wins || err.message.empty()) {
       module.set_error(FromTokenError(terr, text));
+      return module;
+    }
+    if (terr.only_if_reached && !terr.in_fstring && terr.open_bracket != 0 &&
+        terr.open_bracket_line < error_line) {
+      // CPython's scan of the rest of the file stops at this status-code error; still inside a
+      // bracket opened before the parser's error line, it reports that bracket instead.
+      ParseError b;
+      b.kind = ParseErrorKind::kSyntax;
+      b.message = std::string("'") + terr.open_bracket + "' was never closed";
+      b.lineno = terr.open_bracket_line;
+      b.offset = terr.open_bracket_offset;
+      b.line_text = LineText(text, b.lineno);
+      module.set_error(std::move(b));
       return module;
     }
   }
