@@ -304,51 +304,21 @@ Node* Parser::ExpectForcedColon() {
 }
 
 bool Parser::ProbeAfterEqual() {
-  // CPython's invalid_named_expression matches `... '=' bitwise_or !('='|':=')`: its parser has
-  // fetched the token after the bitwise_or, which decides whether an unclosed bracket wins.
-  ParseError saved_error = error_;
-  bool saved_failed = failed_;
-  size_t saved_pos = pos_, saved_error_token = error_token_, saved_scratch = scratch_.size();
-  uint64_t saved_count = node_count_;
-  size_t saved_peek = max_peek_;
-  failed_ = false;
-  Advance();  // '='
-  const TokenKind first = K();
-  Node* value = ParseBitOr(1);
-  // A bitwise_or that fails part way matched a shorter prefix (PEG backtracking), followed by
-  // an operator: no '=' or ':=' after it.
-  const bool matches = value != nullptr
-                           ? K() != TokenKind::kEqual && K() != TokenKind::kColonEqual
-                           : first != TokenKind::kNot && first != TokenKind::kLambda;
-  max_probe_ = std::max({max_probe_, max_peek_, pos_});
-  max_peek_ = saved_peek;
-  pos_ = saved_pos;
-  error_ = std::move(saved_error);
-  failed_ = saved_failed;
-  error_token_ = saved_error_token;
-  scratch_.resize(saved_scratch);
-  node_count_ = saved_count;
-  return matches;
+  // CPython's invalid_named_expression matches `... '=' bitwise_or !('='|':=')`.
+  return Probe([&] {
+    Advance();  // '='
+    const TokenKind first = K();
+    Node* value = ParseBitOr(1);
+    // A bitwise_or that fails part way matched a shorter prefix (PEG backtracking), followed by
+    // an operator: no '=' or ':=' after it.
+    return value != nullptr ? K() != TokenKind::kEqual && K() != TokenKind::kColonEqual
+                            : first != TokenKind::kNot && first != TokenKind::kLambda;
+  });
 }
 
 void Parser::ProbeExpression() {
-  // CPython's second pass parses on after a juxtaposed expression (invalid_expression) and so
-  // looks at later tokens; that decides whether an unclosed bracket error wins.
-  ParseError saved_error = error_;
-  bool saved_failed = failed_;
-  size_t saved_pos = pos_, saved_error_token = error_token_, saved_scratch = scratch_.size();
-  uint64_t saved_count = node_count_;
-  size_t saved_peek = max_peek_;
-  failed_ = false;
-  ParseExpression();
-  max_probe_ = std::max({max_probe_, max_peek_, pos_});
-  max_peek_ = saved_peek;
-  pos_ = saved_pos;
-  error_ = std::move(saved_error);
-  failed_ = saved_failed;
-  error_token_ = saved_error_token;
-  scratch_.resize(saved_scratch);
-  node_count_ = saved_count;
+  // CPython's second pass parses on after a juxtaposed expression (invalid_expression).
+  Probe([&] { return ParseExpression() != nullptr; });
 }
 
 Node* Parser::TooComplex() {

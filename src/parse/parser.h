@@ -114,6 +114,28 @@ class Parser {
   Node* FailNode(const Node* n, const std::string& message) { return FailRange(n->begin, message); }
   Node* Expect(TokenKind k);
   Node* TooComplex();
+  /// Runs `parse` as CPython's second pass would, then restores the parser's position, error
+  /// and nodes: only the furthest token it fetched is kept (max_probe_), which decides whether
+  /// an unclosed bracket wins. Returns what `parse` returns.
+  template <typename F>
+  bool Probe(F&& parse) {
+    const ParseError saved_error = error_;
+    const bool saved_failed = failed_;
+    const size_t saved_pos = pos_, saved_error_token = error_token_,
+                 saved_scratch = scratch_.size(), saved_peek = max_peek_;
+    const uint64_t saved_count = node_count_;
+    failed_ = false;
+    const bool result = parse();
+    max_probe_ = std::max({max_probe_, max_peek_, pos_});
+    max_peek_ = saved_peek;
+    pos_ = saved_pos;
+    error_ = saved_error;
+    failed_ = saved_failed;
+    error_token_ = saved_error_token;
+    scratch_.resize(saved_scratch);
+    node_count_ = saved_count;
+    return result;
+  }
   void ProbeExpression();
   /// At a '=' after an expression: whether `= bitwise_or` follows without another '=' or ':='
   /// (probed, nothing kept but the furthest token), as CPython's invalid_named_expression needs.
