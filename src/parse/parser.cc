@@ -1,5 +1,6 @@
 #include "parse/parser.h"
 
+#include <cctype>
 #include <cstring>
 
 #include "lex/unicode.h"
@@ -253,6 +254,32 @@ Node* Parser::Expect(TokenKind k) {
 
 Node* Parser::FailComma(const Node* prev) {
   if (failed_) return nullptr;
+  // invalid_expression starts with !(NAME STRING | SOFT_KEYWORD): no hint after `name "..."`
+  // nor for an expression that begins with a soft keyword.
+  if (prev->kind == Kind::Name && (K() == TokenKind::kString || K() == TokenKind::kFStringStart)) {
+    // invalid_legacy_expression then parses what follows the name with the invalid_ rules on:
+    // a string followed by yet another expression gets the hint from the string.
+    const uint32_t string_begin = Cur().begin;
+    bool juxtaposed = false;
+    Probe([&] {
+      juxtaposed = ParseExpression() != nullptr && CanStartExpression(K());
+      if (juxtaposed) ParseExpression();  // invalid_expression parses that one too
+      return juxtaposed;
+    });
+    if (!juxtaposed) return Fail();
+    FailRange(string_begin, "invalid syntax. Perhaps you forgot a comma?");
+    furthest_exact_ = true;
+    return nullptr;
+  }
+  for (std::string_view kw : {"_", "match", "case", "type"}) {
+    const size_t after = prev->begin + kw.size();
+    if (text_.compare(prev->begin, kw.size(), kw) == 0 &&
+        (after >= text_.size() || !(std::isalnum(static_cast<unsigned char>(text_[after])) ||
+                                   text_[after] == '_' ||
+                                   static_cast<unsigned char>(text_[after]) >= 0x80))) {
+      return Fail();
+    }
+  }
   // CPython's invalid_expression matches `disjunction expression`: the hint starts at the last
   // disjunction of `prev` (a starred, walrus or lambda's operand), and a conditional expression
   // ends in no disjunction (its `else` part is an `expression`), so it gets the generic error.
@@ -1615,19 +1642,29 @@ Node* Parser::ParseNamedExpression() {
   if (K() == TokenKind::kColonEqual) {
     return FailNode(e, std::string("cannot use assignment expressions with ") + Describe(e));
   }
-  // (The token after '=' is looked at by the second pass only: no PeekK, which would move
-  // where the first pass's "invalid syntax" is reported.)
-  if (K() == TokenKind::kEqual && !in_call_argument_ &&
-      CanStartExpression(tokens_[std::min(pos_ + 1, tokens_.size() - 1)].kind) &&
-      ProbeAfterEqual()) {
-    if (e->kind == Kind::Name) {
-      return FailNode(e, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
-    }
-    if (e->kind != Kind::Compare && e->kind != Kind::BoolOp && e->kind != Kind::IfExp &&
-        e->kind != Kind::Lambda && text_[e->begin] != '(') {
-      return FailNode(e, std::string("cannot assign to ") + Describe(e) +
-                             " here. Maybe you meant '==' instead of '='?");
-    }
+  if (!in_call_argument_) return CheckEqualAfter(e);
+  return e;
+}
+
+Node* Parser::CheckEqualAfter(Node* e) {
+  // CPython's invalid_named_expression: `NAME '=' bitwise_or` or `bitwise_or '=' bitwise_or`,
+  // not followed by '=' or ':='. (The token after '=' is looked at by the second pass only: no
+  // PeekK, which would move where the first pass's "invalid syntax" is reported.)
+  if (K() != TokenKind::kEqual ||
+      !CanStartExpression(tokens_[std::min(pos_ + 1, tokens_.size() - 1)].kind)) {
+    return e;
+  }
+  const bool bitwise_or = e->kind != Kind::Compare && e->kind != Kind::BoolOp &&
+                          e->kind != Kind::IfExp && e->kind != Kind::Lambda &&
+                          !(e->kind == Kind::UnaryOp &&
+                            e->fields[ast::UnaryOpFields::op].integer == Sing(Singleton::Not));
+  if (!bitwise_or || !ProbeAfterEqual()) return e;
+  if (e->kind == Kind::Name) {
+    return FailNode(e, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+  }
+  if (text_[e->begin] != '(') {
+    return FailNode(e, std::string("cannot assign to ") + Describe(e) +
+                           " here. Maybe you meant '==' instead of '='?");
   }
   return e;
 }
@@ -1986,7 +2023,7 @@ Node* Parser::ParseSlice() {
         return FailNode(lower,
                         std::string("cannot use assignment expressions with ") + Describe(lower));
       }
-      return lower;
+      return CheckEqualAfter(lower);  // a subscript is a named_expression in CPython's grammar
     }
   }
   Advance();  // ':'
@@ -2081,6 +2118,11 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
     } else if (K() == TokenKind::kName && PeekK(1) == TokenKind::kEqual) {
       Advance();
       Advance();
+      if ((K() == TokenKind::kComma || K() == TokenKind::kRPar) && misplaced == nullptr) {
+        // CPython's `(args ',')? NAME '=' &(',' | ')')`: only after arguments in a valid order.
+        FailRange(t.begin, "expected argument value expression");
+        return fail();
+      }
       Node* v = ParseExpression();
       if (v == nullptr) return fail();
       if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {

@@ -1,0 +1,1 @@
+open(filename, "w", encoding=,encoding)

@@ -1,0 +1,2 @@
+if not blo=cksize:
+    pass

@@ -1,0 +1,2 @@
+DEBUG_STACK_D[EPTH = 10
+x = 1
