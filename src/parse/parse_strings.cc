@@ -278,7 +278,38 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
   }
   size_t value_tok = pos_;
   Node* value = K() == TokenKind::kYield ? ParseYield() : ParseStarExpressions();
-  if (value == nullptr) return false;
+  if (value == nullptr) {
+    // An operator left without its operand (`{a.}`, `{a + }`): CPython's PEG parser backtracks
+    // to the expression before the operator, which the operator cannot follow in a field; with
+    // only prefix operators (`{-}`, `{not not}`) there is no expression after the '{' at all.
+    auto is_prefix = [](TokenKind k) {
+      return k == TokenKind::kMinus || k == TokenKind::kPlus || k == TokenKind::kTilde ||
+             k == TokenKind::kNot || k == TokenKind::kStar || k == TokenKind::kAwait;
+    };
+    bool only_prefix = failed_ && error_.message == "invalid syntax" && error_token_ > value_tok;
+    for (size_t i = value_tok; only_prefix && i < error_token_; ++i) {
+      only_prefix = is_prefix(tokens_[i].kind);
+    }
+    if (only_prefix) {
+      failed_ = false;
+      FailAt(value_tok, "f-string: expecting a valid expression after '{'");
+    } else if (failed_ && error_.message == "invalid syntax" && error_token_ > value_tok + 1) {
+      switch (tokens_[error_token_ - 1].kind) {
+        case TokenKind::kDot: case TokenKind::kPlus: case TokenKind::kMinus:
+        case TokenKind::kStar: case TokenKind::kSlash: case TokenKind::kDoubleSlash:
+        case TokenKind::kPercent: case TokenKind::kAt: case TokenKind::kDoubleStar:
+        case TokenKind::kLeftShift: case TokenKind::kRightShift: case TokenKind::kAmper:
+        case TokenKind::kVBar: case TokenKind::kCircumFlex: case TokenKind::kLess:
+        case TokenKind::kGreater: case TokenKind::kEqEqual: case TokenKind::kNotEqual:
+        case TokenKind::kLessEqual: case TokenKind::kGreaterEqual:
+          failed_ = false;
+          FailAt(error_token_ - 1, "f-string: expecting '=', or '!', or ':', or '}'");
+          break;
+        default: break;
+      }
+    }
+    return false;
+  }
   bool debug = false;
   uint32_t debug_end = 0;
   TokenKind k = K();

@@ -1,0 +1,1 @@
+x = f"{self.,name!r}"
