@@ -1688,7 +1688,10 @@ Node* Parser::ParseExpression() {
     if (K() != TokenKind::kElse) {
       // CPython's rule does not apply before a ':' (`x if y:` is a statement gone wrong).
       if (K() == TokenKind::kColon) return Fail();
-      return FailRange(body->begin, "expected 'else' after 'if' expression");
+      // Its `!('else'|':')` fetched exactly the current token, no further.
+      FailRange(body->begin, "expected 'else' after 'if' expression");
+      furthest_exact_ = true;
+      return nullptr;
     }
     Advance();
     Node* n = New(Kind::IfExp, body_begin, 0);
