@@ -114,11 +114,22 @@ Node* Parser::ParseNumber() {
   return n;
 }
 
+Node* Parser::FailUndecodable(uint32_t begin, const std::string& message) {
+  // Raised from the literal's token, which is the last one CPython's parser fetched.
+  FailRange(begin, message);
+  error_token_ = pos_ - 1;
+  furthest_exact_ = true;
+  return nullptr;
+}
+
 Node* Parser::ParseStrings() {
   const Token& first = Cur();
   // Fast path: one plain string literal.
-  if (first.kind == TokenKind::kString && PeekK(1) != TokenKind::kString &&
-      PeekK(1) != TokenKind::kFStringStart) {
+  // (The token after it is looked at without PeekK: CPython decodes a literal as soon as it has
+  // its token, so a literal it cannot decode stops its parser before the next token.)
+  const TokenKind next = tokens_[std::min(pos_ + 1, tokens_.size() - 1)].kind;
+  if (first.kind == TokenKind::kString && next != TokenKind::kString &&
+      next != TokenKind::kFStringStart) {
     Advance();
     std::string_view tok = Text(first);
     Prefix p = ReadPrefix(tok);
@@ -127,7 +138,8 @@ Node* Parser::ParseStrings() {
     buf_.clear();
     bool ok = p.bytes ? lex::DecodeBytesLiteral(body, p.raw, &buf_, &lerr)
                       : lex::DecodeStrLiteral(body, p.raw, &buf_, &lerr);
-    if (!ok) return FailRange(first.begin, lerr.message);
+    if (!ok) return FailUndecodable(first.begin, lerr.message);
+    max_peek_ = std::max(max_peek_, pos_);
     auto* c = static_cast<ast::Constant*>(arena_.Allocate(sizeof(ast::Constant)));
     c->kind = p.bytes ? ast::ConstKind::kBytes : ast::ConstKind::kStr;
     c->text = StrOf(buf_);
@@ -153,7 +165,7 @@ Node* Parser::ParseStrings() {
       decoded.clear();
       bool ok = p.bytes ? lex::DecodeBytesLiteral(body, p.raw, &decoded, &lerr)
                         : lex::DecodeStrLiteral(body, p.raw, &decoded, &lerr);
-      if (!ok) return FailRange(t.begin, lerr.message);
+      if (!ok) return FailUndecodable(t.begin, lerr.message);
       (p.bytes ? any_bytes : any_str) = true;
       if (any_bytes && (any_str || any_f)) {
         while (K() == TokenKind::kString) Advance();

@@ -1429,6 +1429,11 @@ Node* Parser::ParseParams(TokenKind close, bool allow_annotations) {
         def = ParseExpression();
         A2G_TRY(def);
       }
+      // A default or annotation followed by another expression, inside the def's parentheses.
+      if (close == TokenKind::kRPar && CanStartExpression(K())) {
+        const Node* last = def != nullptr ? def : a->fields[ast::argFields::annotation].node;
+        if (last != nullptr) return FailComma(last);
+      }
       if (seen_star) {
         kwonly.push_back(a);
         kw_defaults.push_back(def);

@@ -147,6 +147,8 @@ class Parser {
   /// "invalid syntax. Perhaps you forgot a comma?" for `prev` followed by the expression at the
   /// current token, which is probed as CPython's second pass parses it.
   Node* FailComma(const Node* prev);
+  /// A string literal whose value cannot be decoded (the token just consumed).
+  Node* FailUndecodable(uint32_t begin, const std::string& message);
   /// `e` followed by '=' where CPython's invalid_named_expression reports it (else `e`).
   Node* CheckEqualAfter(Node* e);
   bool failed() const { return failed_; }

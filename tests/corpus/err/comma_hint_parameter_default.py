@@ -1,0 +1,3 @@
+def f(a, policy=N
+      one, **k):
+    pass
