@@ -171,15 +171,9 @@ bool Lexer::FailAt(std::string message, uint32_t anchor, uint32_t offset) {
   error_->only_if_reached = message.compare(0, 13, "leading zeros") != 0;
   if (error_->only_if_reached && level_ > 0) {
     const uint32_t pos = paren_pos_[level_ - 1];
-    uint32_t line_start = pos;
-    while (line_start > 0 && s_[line_start - 1] != '\n') --line_start;
-    uint32_t chars = 0;
-    for (uint32_t i = line_start; i <= pos; ++i) {
-      if ((Ch(i) & 0xC0) != 0x80) ++chars;
-    }
     error_->open_bracket = paren_[level_ - 1];
     error_->open_bracket_line = LineOf(std::string_view(s_, n_), pos);
-    error_->open_bracket_offset = chars;
+    error_->open_bracket_offset = CharColumn(std::string_view(s_, n_), pos);
   }
   error_->message = std::move(message);
   error_->lineno = LineOf(std::string_view(s_, n_), anchor > n_ ? n_ : anchor);
@@ -319,9 +313,7 @@ bool Lexer::Indentation(bool* blank) {
 bool Lexer::Finish(uint32_t at) {
   if (level_ > 0) {
     uint32_t pos = paren_pos_[level_ - 1];
-    std::string msg = "'";
-    msg += paren_[level_ - 1];
-    msg += "' was never closed";
+    std::string msg = NeverClosedMessage(paren_[level_ - 1]);
     error_->unclosed_bracket = true;
     error_->bracket_line = LineOf(std::string_view(s_, n_), pos);
     return Fail(std::move(msg), pos, pos + 1);
@@ -909,6 +901,10 @@ bool Lexer::FStringToken() {
 }  // namespace
 
 const char* TokenKindName(TokenKind kind) { return kTokenNames[static_cast<size_t>(kind)]; }
+
+std::string NeverClosedMessage(char bracket) {
+  return std::string("'") + bracket + "' was never closed";
+}
 
 uint32_t CharColumn(std::string_view text, uint32_t pos) {
   if (pos > text.size()) pos = static_cast<uint32_t>(text.size());

@@ -80,6 +80,8 @@ inline constexpr int kMaxFStringExprNesting = 3;  // MAX_EXPR_NESTING
 /// first, as CPython's does).
 bool Tokenize(const std::string& text, std::vector<Token>* tokens, TokenError* error);
 
+/// "'(' was never closed" for `bracket`.
+std::string NeverClosedMessage(char bracket);
 /// Computes CPython's 1-based character column of byte `pos` on its line (chars before it + 1).
 uint32_t CharColumn(std::string_view text, uint32_t pos);
 /// 1-based line number of byte `pos`.

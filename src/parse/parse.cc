@@ -141,7 +141,7 @@ ParsedModule Parse(std::string_view source, const ParseOptions& options) {
       // bracket opened before the parser's error line, it reports that bracket instead.
       ParseError b;
       b.kind = ParseErrorKind::kSyntax;
-      b.message = std::string("'") + terr.open_bracket + "' was never closed";
+      b.message = lex::NeverClosedMessage(terr.open_bracket);
       b.lineno = terr.open_bracket_line;
       b.offset = terr.open_bracket_offset;
       b.line_text = LineText(text, b.lineno);

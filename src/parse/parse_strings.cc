@@ -127,7 +127,7 @@ Node* Parser::ParseStrings() {
   // Fast path: one plain string literal.
   // (The token after it is looked at without PeekK: CPython decodes a literal as soon as it has
   // its token, so a literal it cannot decode stops its parser before the next token.)
-  const TokenKind next = tokens_[std::min(pos_ + 1, tokens_.size() - 1)].kind;
+  const TokenKind next = LookK(1);
   if (first.kind == TokenKind::kString && next != TokenKind::kString &&
       next != TokenKind::kFStringStart) {
     Advance();
@@ -298,26 +298,19 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
       return k == TokenKind::kMinus || k == TokenKind::kPlus || k == TokenKind::kTilde ||
              k == TokenKind::kNot || k == TokenKind::kStar || k == TokenKind::kAwait;
     };
-    bool only_prefix = failed_ && error_.message == "invalid syntax" && error_token_ > value_tok;
+    bool only_prefix = FailedGenerically() && error_token_ > value_tok;
     for (size_t i = value_tok; only_prefix && i < error_token_; ++i) {
       only_prefix = is_prefix(tokens_[i].kind);
     }
     if (only_prefix) {
-      failed_ = false;
-      FailAt(value_tok, "f-string: expecting a valid expression after '{'");
-    } else if (failed_ && error_.message == "invalid syntax" && error_token_ > value_tok + 1) {
-      switch (tokens_[error_token_ - 1].kind) {
-        case TokenKind::kDot: case TokenKind::kPlus: case TokenKind::kMinus:
-        case TokenKind::kStar: case TokenKind::kSlash: case TokenKind::kDoubleSlash:
-        case TokenKind::kPercent: case TokenKind::kAt: case TokenKind::kDoubleStar:
-        case TokenKind::kLeftShift: case TokenKind::kRightShift: case TokenKind::kAmper:
-        case TokenKind::kVBar: case TokenKind::kCircumFlex: case TokenKind::kLess:
-        case TokenKind::kGreater: case TokenKind::kEqEqual: case TokenKind::kNotEqual:
-        case TokenKind::kLessEqual: case TokenKind::kGreaterEqual:
-          failed_ = false;
-          FailAt(error_token_ - 1, "f-string: expecting '=', or '!', or ':', or '}'");
-          break;
-        default: break;
+      RefineGenericFailure(value_tok, "f-string: expecting a valid expression after '{'");
+    } else if (FailedGenerically() && error_token_ > value_tok + 1) {
+      const TokenKind op = tokens_[error_token_ - 1].kind;
+      const bool comparison = op == TokenKind::kLess || op == TokenKind::kGreater ||
+                              op == TokenKind::kEqEqual || op == TokenKind::kNotEqual ||
+                              op == TokenKind::kLessEqual || op == TokenKind::kGreaterEqual;
+      if (BinPrec(op) != 0 || op == TokenKind::kDot || op == TokenKind::kDoubleStar || comparison) {
+        RefineGenericFailure(error_token_ - 1, "f-string: expecting '=', or '!', or ':', or '}'");
       }
     }
     return false;

@@ -1,6 +1,5 @@
 #include "parse/parser.h"
 
-#include <cctype>
 #include <cstring>
 
 #include "lex/unicode.h"
@@ -8,8 +7,6 @@
 namespace ast2graph::parse {
 
 using ast::Singleton;
-
-namespace {}  // namespace
 
 bool CanStartExpressionToken(TokenKind k) {
   switch (k) {
@@ -40,32 +37,6 @@ bool CanStartExpressionToken(TokenKind k) {
 namespace {
 
 inline bool CanStartExpression(TokenKind k) { return CanStartExpressionToken(k); }
-
-// Binary operator precedence for precedence climbing (0 = not a binary operator here).
-inline int BinPrec(TokenKind k) {
-  switch (k) {
-    case TokenKind::kVBar:
-      return 1;
-    case TokenKind::kCircumFlex:
-      return 2;
-    case TokenKind::kAmper:
-      return 3;
-    case TokenKind::kLeftShift:
-    case TokenKind::kRightShift:
-      return 4;
-    case TokenKind::kPlus:
-    case TokenKind::kMinus:
-      return 5;
-    case TokenKind::kStar:
-    case TokenKind::kSlash:
-    case TokenKind::kDoubleSlash:
-    case TokenKind::kPercent:
-    case TokenKind::kAt:
-      return 6;
-    default:
-      return 0;
-  }
-}
 
 inline Singleton BinOpOf(TokenKind k) {
   switch (k) {
@@ -142,6 +113,12 @@ Parser::Parser(std::string_view text, const std::vector<Token>& tokens, ast::Are
 // Infrastructure
 
 bool Parser::IsSoft(const char* word) const { return IsSoftAt(pos_, word); }
+
+size_t Parser::TokenAt(uint32_t begin) const {
+  auto it = std::lower_bound(tokens_.begin(), tokens_.end(), begin,
+                             [](const Token& t, uint32_t b) { return t.begin < b; });
+  return static_cast<size_t>(it - tokens_.begin());
+}
 
 bool Parser::IsSoftAt(size_t i, const char* word) const {
   if (i >= tokens_.size() || tokens_[i].kind != TokenKind::kName) return false;
@@ -238,9 +215,15 @@ Node* Parser::Fail() {
       // CPython reports "invalid syntax" at the furthest token its parser fetched.
       size_t at = max_peek_ > pos_ ? max_peek_ : pos_;
       if (at >= tokens_.size()) at = tokens_.size() - 1;
-      return FailAt(at, "invalid syntax");
+      return FailAt(at, kInvalidSyntax);
     }
   }
+}
+
+void Parser::RefineGenericFailure(size_t token_index, const std::string& message) {
+  if (!FailedGenerically()) return;
+  failed_ = false;
+  FailAt(token_index, message);
 }
 
 Node* Parser::Expect(TokenKind k) {
@@ -271,14 +254,9 @@ Node* Parser::FailComma(const Node* prev) {
     furthest_exact_ = true;
     return nullptr;
   }
-  for (std::string_view kw : {"_", "match", "case", "type"}) {
-    const size_t after = prev->begin + kw.size();
-    if (text_.compare(prev->begin, kw.size(), kw) == 0 &&
-        (after >= text_.size() || !(std::isalnum(static_cast<unsigned char>(text_[after])) ||
-                                   text_[after] == '_' ||
-                                   static_cast<unsigned char>(text_[after]) >= 0x80))) {
-      return Fail();
-    }
+  const size_t first = TokenAt(prev->begin);
+  for (const char* kw : {"_", "match", "case", "type"}) {
+    if (IsSoftAt(first, kw)) return Fail();
   }
   // CPython's invalid_expression matches `disjunction expression`: the hint starts at the last
   // disjunction of `prev` (a starred, walrus or lambda's operand), and a conditional expression
@@ -454,10 +432,10 @@ bool Parser::ParseSimpleStatements() {
     // CPython's second pass parses on after an expression followed by another one (its
     // invalid_expression); a statement that does not end in an expression (import, pass, global,
     // ...) gets no such probe.
-    const bool ends_in_expression =
-        s->kind != Kind::Import && s->kind != Kind::ImportFrom && s->kind != Kind::Pass &&
-        s->kind != Kind::Break && s->kind != Kind::Continue && s->kind != Kind::Global &&
-        s->kind != Kind::Nonlocal;
+    const bool ends_in_expression = s->kind != Kind::Import && s->kind != Kind::ImportFrom &&
+                                    s->kind != Kind::Pass && s->kind != Kind::Break &&
+                                    s->kind != Kind::Continue && s->kind != Kind::Global &&
+                                    s->kind != Kind::Nonlocal;
     bool juxtaposed = ends_in_expression && CanStartExpression(K());
     Fail();
     if (juxtaposed) ProbeExpression();
@@ -1286,10 +1264,7 @@ Node* Parser::ParseFuncDef(size_t decorators_mark, size_t first_tok, bool has_de
     if (type_params == nullptr) {
       // The type parameters are optional in CPython's grammar and the '(' after them is forced:
       // unless they raised an error of their own, it expects the '(' at the '['.
-      if (failed_ && error_.message == "invalid syntax") {
-        failed_ = false;
-        FailAt(open, "expected '('");
-      }
+      RefineGenericFailure(open, "expected '('");
       return nullptr;
     }
   }
@@ -1655,8 +1630,7 @@ Node* Parser::CheckEqualAfter(Node* e) {
   // CPython's invalid_named_expression: `NAME '=' bitwise_or` or `bitwise_or '=' bitwise_or`,
   // not followed by '=' or ':='. (The token after '=' is looked at by the second pass only: no
   // PeekK, which would move where the first pass's "invalid syntax" is reported.)
-  if (K() != TokenKind::kEqual ||
-      !CanStartExpression(tokens_[std::min(pos_ + 1, tokens_.size() - 1)].kind)) {
+  if (K() != TokenKind::kEqual || !CanStartExpression(LookK(1))) {
     return e;
   }
   const bool bitwise_or = e->kind != Kind::Compare && e->kind != Kind::BoolOp &&
@@ -2088,10 +2062,7 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
   const char* misplaced = nullptr;
   size_t count = 0;
   auto fail = [&]() {
-    if (misplaced != nullptr && failed_ && error_.message == "invalid syntax") {
-      failed_ = false;
-      FailAt(error_token_, misplaced);
-    }
+    if (misplaced != nullptr) RefineGenericFailure(error_token_, misplaced);
     scratch_.resize(args_mark);
     return false;
   };
@@ -2133,7 +2104,7 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
       }
       Node* v = ParseExpression();
       if (v == nullptr) return fail();
-      if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+      if (AtFor()) {
         // CPython's invalid_kwarg: `f(x=1 for x in y)`.
         FailRange(t.begin, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
         return fail();
@@ -2149,7 +2120,7 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
       Node* e = ParseNamedExpression();
       in_call_argument_ = false;
       if (e == nullptr) return fail();
-      if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+      if (AtFor()) {
         if (misplaced != nullptr) {  // `args ',' args` ends before the `for`
           FailAt(pos_, misplaced);
           return fail();
@@ -2294,7 +2265,7 @@ Node* Parser::ParseParenthesized() {
   }
   Node* first = ParseStarNamedExpression();
   A2G_TRY(first);
-  if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+  if (AtFor()) {
     if (first->kind == Kind::Starred)
       return FailNode(first, "iterable unpacking cannot be used in comprehension");
     ast::List* gens = ParseComprehension();
@@ -2350,7 +2321,7 @@ Node* Parser::ParseList() {
   if (K() != TokenKind::kRSqb) {
     Node* first = ParseStarNamedExpression();
     A2G_TRY(first);
-    if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+    if (AtFor()) {
       if (first->kind == Kind::Starred)
         return FailNode(first, "iterable unpacking cannot be used in comprehension");
       ast::List* gens = ParseComprehension();
@@ -2413,7 +2384,7 @@ Node* Parser::ParseDictOrSet() {
     A2G_TRY(first);
     if (K() != TokenKind::kColon) {
       // A set or set comprehension.
-      if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+      if (AtFor()) {
         if (first->kind == Kind::Starred)
           return FailNode(first, "iterable unpacking cannot be used in comprehension");
         ast::List* gens = ParseComprehension();
@@ -2457,7 +2428,7 @@ Node* Parser::ParseDictOrSet() {
     }
     value = ParseExpression();
     A2G_TRY(value);
-    if (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+    if (AtFor()) {
       ast::List* gens = ParseComprehension();
       if (gens == nullptr) return nullptr;
       if (K() != TokenKind::kRBrace) return Fail();
@@ -2530,7 +2501,7 @@ ast::List* Parser::ParseComprehension() {
     scratch_.resize(mark);
     return nullptr;
   };
-  while (K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor)) {
+  while (AtFor()) {
     bool is_async = Accept(TokenKind::kAsync);
     Advance();  // for
     // CPython's invalid_for_if_clause: for-loop variables (a comma-separated list, a trailing
@@ -2540,22 +2511,17 @@ ast::List* Parser::ParseComprehension() {
     Node* target = ParseStarTargets();
     if (target == nullptr) {
       // Its bitwise_or list backtracks to what parses: any target list that starts like one.
-      const bool atom = first == TokenKind::kName || first == TokenKind::kNumber ||
-                        first == TokenKind::kString || first == TokenKind::kFStringStart ||
-                        first == TokenKind::kLPar || first == TokenKind::kLSqb ||
-                        first == TokenKind::kLBrace || first == TokenKind::kTrue ||
-                        first == TokenKind::kFalse || first == TokenKind::kNone ||
-                        first == TokenKind::kEllipsis;
-      if (failed_ && error_.message == "invalid syntax" && atom) {
-        error_.message = kInExpected;
-      }
+      const bool atom =
+          first == TokenKind::kName || first == TokenKind::kNumber || first == TokenKind::kString ||
+          first == TokenKind::kFStringStart || first == TokenKind::kLPar ||
+          first == TokenKind::kLSqb || first == TokenKind::kLBrace || first == TokenKind::kTrue ||
+          first == TokenKind::kFalse || first == TokenKind::kNone || first == TokenKind::kEllipsis;
+      if (atom) RefineGenericFailure(error_token_, kInExpected);
       return fail();
     }
     if (K() != TokenKind::kIn) {
       Fail();
-      if (target->kind != Kind::Starred && error_.message == "invalid syntax") {
-        error_.message = kInExpected;
-      }
+      if (target->kind != Kind::Starred) RefineGenericFailure(error_token_, kInExpected);
       return fail();
     }
     if (SetTarget(target, Singleton::Store, "assign") == nullptr) return fail();

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <algorithm>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +23,32 @@ namespace ast2graph::parse {
 
 /// True when `k` can begin an expression (names, literals, brackets, unary operators, ...).
 bool CanStartExpressionToken(lex::TokenKind k);
+
+/// Binary operator precedence for precedence climbing (0 = not a binary operator here).
+inline int BinPrec(lex::TokenKind k) {
+  switch (k) {
+    case lex::TokenKind::kVBar:
+      return 1;
+    case lex::TokenKind::kCircumFlex:
+      return 2;
+    case lex::TokenKind::kAmper:
+      return 3;
+    case lex::TokenKind::kLeftShift:
+    case lex::TokenKind::kRightShift:
+      return 4;
+    case lex::TokenKind::kPlus:
+    case lex::TokenKind::kMinus:
+      return 5;
+    case lex::TokenKind::kStar:
+    case lex::TokenKind::kSlash:
+    case lex::TokenKind::kDoubleSlash:
+    case lex::TokenKind::kPercent:
+    case lex::TokenKind::kAt:
+      return 6;
+    default:
+      return 0;
+  }
+}
 
 /// Parser recursion guard: beyond this many nested expression/block levels the parse fails with
 /// CPython's "too complex" MemoryError message instead of overflowing the stack.
@@ -53,9 +78,7 @@ class Parser {
   /// tokenizer errors.
   bool indentation_error() const { return indentation_error_; }
   /// Furthest token the parser looked at (CPython's p->fill - 1).
-  size_t furthest_token() const {
-    return std::max({max_peek_, max_probe_, error_token_});
-  }
+  size_t furthest_token() const { return std::max({max_peek_, max_probe_, error_token_}); }
   /// furthest_token() is the last token CPython's parser fetched too, not one before it (the
   /// error's construct was probed as CPython's second pass parses it).
   bool furthest_exact() const { return furthest_exact_; }
@@ -70,6 +93,15 @@ class Parser {
     if (i > max_peek_) max_peek_ = i;
     return i < tokens_.size() ? tokens_[i].kind : TokenKind::kEndMarker;
   }
+  /// The kind of token pos_ + n without counting it as looked at (PeekK does): for what only
+  /// CPython's second pass looks at, which must not move where "invalid syntax" is reported.
+  TokenKind LookK(size_t n) const { return tokens_[std::min(pos_ + n, tokens_.size() - 1)].kind; }
+  /// At `for` or `async for`: a comprehension clause starts here.
+  bool AtFor() {
+    return K() == TokenKind::kFor || (K() == TokenKind::kAsync && PeekK(1) == TokenKind::kFor);
+  }
+  /// Index of the token that begins at byte `begin` (the first token of a node).
+  size_t TokenAt(uint32_t begin) const;
   void Advance() {
     if (pos_ + 1 < tokens_.size()) ++pos_;
   }
@@ -112,6 +144,12 @@ class Parser {
   Node* FailAt(size_t token_index, const std::string& message);
   Node* FailRange(uint32_t begin, const std::string& message, bool indentation = false);
   Node* FailNode(const Node* n, const std::string& message) { return FailRange(n->begin, message); }
+  static constexpr const char* kInvalidSyntax = "invalid syntax";
+  /// The parse failed with the generic "invalid syntax" (no rule gave a message of its own).
+  bool FailedGenerically() const { return failed_ && error_.message == kInvalidSyntax; }
+  /// Replaces a generic failure by a specific message at token `token_index` (a rule of
+  /// CPython's that applies when the construct failed without one); otherwise changes nothing.
+  void RefineGenericFailure(size_t token_index, const std::string& message);
   Node* Expect(TokenKind k);
   Node* TooComplex();
   /// Runs `parse` as CPython's second pass would, then restores the parser's position, error
