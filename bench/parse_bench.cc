@@ -18,7 +18,6 @@
 // At the end it prints the peak RSS and the largest arena, in the same run.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -33,6 +32,7 @@
 
 #include "ast2graph/parse.h"
 #include "ast2graph/semantic.h"
+#include "base/cpu_time.h"
 #include "semantic/cfg.h"
 #include "semantic/defuse.h"
 #include "semantic/symtable.h"
@@ -44,6 +44,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using ast2graph::ThreadCpuSeconds;
 
 struct SourceFile {
   std::string path;
@@ -194,13 +195,6 @@ void BM_SemanticAll(benchmark::State& state) {
 }
 
 /// Parse then Analyze of each file, as a pipeline worker does: bytes/s over all files.
-/// CPU time of this thread: other processes on a busy machine do not count.
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 void BM_ParseAndAnalyzeAll(benchmark::State& state) {
   LoadModules();  // only for the module names (g_modules holds the accepted files in order)
   // Each file's Parse and Analyze are also timed apart (thread CPU time): their ratio is issue

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -149,6 +150,17 @@ struct FileGraph {
   };
   StringPool strings_;
 };
+
+/// The properties of a node or relationship of `g`, and the items of a kStringList property.
+inline std::span<const Prop> PropsOf(const FileGraph& g, const NodeRecord& n) {
+  return {g.props.data() + n.prop_begin, n.prop_count};
+}
+inline std::span<const Prop> PropsOf(const FileGraph& g, const EdgeRecord& e) {
+  return {g.props.data() + e.prop_begin, e.prop_count};
+}
+inline std::span<const std::string_view> ListOf(const FileGraph& g, const Prop& p) {
+  return {g.list_items.data() + p.list_begin, p.list_count};
+}
 
 /// Where graphs go: an exporter or the Neo4j writer. Receives each file's graph in source_id order
 /// from one thread, then Finish() once.

@@ -19,15 +19,8 @@ Result<std::unique_ptr<Sink>> MakeGraphmlSink(const std::string& out, const Expo
 Result<std::unique_ptr<Sink>> MakeDotSink(const std::string& out, const ExportOptions& options);
 Result<std::unique_ptr<Sink>> MakeJsonSink(const std::string& out, const ExportOptions& options);
 
-inline std::span<const graph::Prop> PropsOf(const graph::FileGraph& g, const graph::NodeRecord& n) {
-  return {g.props.data() + n.prop_begin, n.prop_count};
-}
-inline std::span<const graph::Prop> PropsOf(const graph::FileGraph& g, const graph::EdgeRecord& e) {
-  return {g.props.data() + e.prop_begin, e.prop_count};
-}
-inline std::span<const std::string_view> ListOf(const graph::FileGraph& g, const graph::Prop& p) {
-  return {g.list_items.data() + p.list_begin, p.list_count};
-}
+using graph::ListOf;
+using graph::PropsOf;
 /// The node property `key`, or nullptr.
 inline const graph::Prop* FindProp(const graph::FileGraph& g, const graph::NodeRecord& n,
                                    graph::NodeProp key) {

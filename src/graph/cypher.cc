@@ -109,9 +109,10 @@ void AppendProps(std::string* out, const FileGraph& file, uint32_t begin, uint32
         break;
       case PropType::kStringList:
         out->push_back('[');
-        for (uint32_t j = 0; j < p.list_count; ++j) {
+        const std::span<const std::string_view> items = ListOf(file, p);
+        for (size_t j = 0; j < items.size(); ++j) {
           if (j > 0) out->append(", ");
-          AppendString(out, file.list_items[p.list_begin + j]);
+          AppendString(out, items[j]);
         }
         out->push_back(']');
         break;

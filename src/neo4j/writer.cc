@@ -16,7 +16,6 @@
 // (StashIncomingEdges / RestorePendingEdges), so they survive the rewrite and any interruption.
 #include <fmt/format.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -31,6 +30,7 @@
 #include <unordered_set>
 
 #include "ast2graph/neo4j.h"
+#include "base/cpu_time.h"
 #include "graph/builder.h"
 #include "graph/cypher.h"
 #include "neo4j/bolt.h"
@@ -49,12 +49,6 @@ using graph::NodeLabel;
 using graph::NodeRecord;
 using graph::Prop;
 using graph::PropType;
-
-double ThreadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 void EncodeId(Encoder* e, const Id& id) {
   char hex[32];
@@ -77,7 +71,7 @@ void EncodeProps(Encoder* e, const FileGraph& file, uint32_t begin, uint32_t cou
         break;
       case PropType::kStringList:
         e->ListHeader(p.list_count);
-        for (uint32_t j = 0; j < p.list_count; ++j) e->String(file.list_items[p.list_begin + j]);
+        for (std::string_view item : ListOf(file, p)) e->String(item);
         break;
     }
   }

@@ -6,7 +6,6 @@
 #include <oneapi/tbb/task_arena.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +25,7 @@
 #include "ast2graph/export.h"
 #include "ast2graph/parse.h"
 #include "ast2graph/semantic.h"
+#include "base/cpu_time.h"
 #include "graph/builder.h"
 #include "pipeline/progress.h"
 #include "semantic/resolver.h"
@@ -38,12 +38,6 @@ namespace {
 /// factor was measured on the 3.13 stdlib (see docs/pipeline.md).
 constexpr uint64_t kBytesPerSourceByte = 160;
 constexpr uint64_t kMinFileCost = 256 * 1024;
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 enum Stage { kRead, kParse, kAnalyse, kBuild, kWrite, kStageCount };
 constexpr const char* kStageNames[kStageCount] = {"read", "parse", "analyse", "build", "write"};

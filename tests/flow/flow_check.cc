@@ -17,7 +17,6 @@
 // eye: the expected files are checked by hand).
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -29,13 +28,14 @@
 
 #include "ast2graph/parse.h"
 #include "ast2graph/semantic.h"
+#include "base/cpu_time.h"
 #include "flow/flow_properties.h"
 #include "semantic/cfg.h"
 #include "semantic/defuse.h"
 #include "semantic/flow_dump.h"
 #include "semantic/reaching.h"
-#include "semantic/symtable.h"
 #include "semantic/resolver.h"
+#include "semantic/symtable.h"
 
 namespace fs = std::filesystem;
 using namespace ast2graph;
@@ -273,13 +273,6 @@ bool SolversAgree(const std::string& label, const ParsedModule& module,
   return false;
 }
 
-/// CPU time of this thread, in seconds (wall time would count the other jobs of the machine).
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 int Properties(const std::vector<fs::path>& roots) {
   size_t files = 0, parsed = 0, failures = 0;
   uint64_t bytes_total = 0;
@@ -291,30 +284,30 @@ int Properties(const std::vector<fs::path>& roots) {
       ++files;
       std::string bytes;
       if (!ReadFile(p, &bytes)) continue;
-      double t0 = CpuSeconds();
+      double t0 = ThreadCpuSeconds();
       ParsedModule module = Parse(bytes);
-      parse_s += CpuSeconds() - t0;
+      parse_s += ThreadCpuSeconds() - t0;
       if (!module.ok()) continue;
       ++parsed;
       bytes_total += bytes.size();
       semantic::ModuleContext ctx = ModuleOf(fs::relative(p, root));
       // The stages of Analyze one by one, for the time of each.
-      double t1 = CpuSeconds();
+      double t1 = ThreadCpuSeconds();
       ParseError error;
       auto table = semantic::BuildSymbolTable(module, &error);
-      double t2 = CpuSeconds();
+      double t2 = ThreadCpuSeconds();
       scopes_s += t2 - t1;
       if (table != nullptr) {
         std::vector<semantic::ScopeFlow> flows = semantic::BuildModuleFlows(module.root());
-        double t3 = CpuSeconds();
+        double t3 = ThreadCpuSeconds();
         flow_s += t3 - t2;
         semantic::FileSemantics part;
         semantic::AnalyzeDefUse(*table, flows, ctx, &part);
-        defuse_s += CpuSeconds() - t3;
+        defuse_s += ThreadCpuSeconds() - t3;
       }
-      double t4 = CpuSeconds();
+      double t4 = ThreadCpuSeconds();
       semantic::FileSemantics sem = semantic::Analyze(module, ctx);
-      analyze_s += CpuSeconds() - t4;
+      analyze_s += ThreadCpuSeconds() - t4;
       next += sem.next.size();
       depends += sem.depends.size();
       external += sem.external.size();
@@ -356,13 +349,13 @@ int Bench(const std::vector<fs::path>& roots, int rounds) {
   size_t edges = 0, analyzed = 0;
   for (int r = 0; r < rounds; ++r) {
     for (size_t i = 0; i < sources.size(); ++i) {
-      double t0 = CpuSeconds();
+      double t0 = ThreadCpuSeconds();
       ParsedModule module = Parse(sources[i]);
-      double t1 = CpuSeconds();
+      double t1 = ThreadCpuSeconds();
       parse_s += t1 - t0;
       if (!module.ok()) continue;
       semantic::FileSemantics sem = semantic::Analyze(module, contexts[i]);
-      analyze_s += CpuSeconds() - t1;
+      analyze_s += ThreadCpuSeconds() - t1;
       edges += sem.next.size() + sem.depends.size();
       bytes_total += sources[i].size();
       ++analyzed;
