@@ -180,9 +180,9 @@ struct SymbolInfo {
 /// thread (the pipeline analyzes many files per worker) instead of being allocated and grown
 /// again for every module.
 struct DefUseBuffers {
-  std::vector<Occ> occs;
-  std::vector<uint32_t> first;
-  std::vector<WalkItem> walk_stack;
+  std::vector<Occ> occs;             ///< the occurrences of every flow, flow after flow
+  std::vector<uint32_t> first;       ///< per flow and point: its first occurrence (see FlowState)
+  std::vector<WalkItem> walk_stack;  ///< reused by Walk
   RdWorkspace rd_ws;
   RdResult rd_result;
   std::vector<RdOcc> rd_occs;
@@ -224,23 +224,9 @@ class DefUse {
  public:
   DefUse(const SymbolTable& table, const ModuleContext& context, FileSemantics* out,
          DefUseBuffers* buffers)
-      : table_(table),
-        context_(context),
-        out_(out),
-        occs_(buffers->occs),
-        first_(buffers->first),
-        walk_stack_(buffers->walk_stack),
-        rd_ws_(buffers->rd_ws),
-        rd_result_(buffers->rd_result),
-        rd_occs_(buffers->rd_occs),
-        local_key_(buffers->local_key),
-        stamp_(buffers->stamp),
-        key_stamp_(buffers->key_stamp),
-        key_local_(buffers->key_local),
-        symbol_base_(buffers->symbol_base),
-        symbol_info_(buffers->symbol_info) {
-    buffers->Clear();
-    symbol_base_.assign(table.scope_count(), kUnset);
+      : table_(table), context_(context), out_(out), buf_(*buffers) {
+    buf_.Clear();
+    buf_.symbol_base.assign(table.scope_count(), kUnset);
   }
 
   void Run(const std::vector<ScopeFlow>& flows) {
@@ -268,9 +254,10 @@ class DefUse {
   struct FlowState {
     const ScopeFlow* flow = nullptr;
     const Scope* scope = nullptr;
-    uint32_t occ_begin = 0;    ///< its occurrences: occs_[occ_begin, occ_end)
+    uint32_t occ_begin = 0;  ///< its occurrences: buf_.occs[occ_begin, occ_end)
     uint32_t occ_end = 0;
-    uint32_t first_begin = 0;  ///< occurrences of point p: [first_[first_begin + p], ... + p + 1])
+    uint32_t first_begin =
+        0;  ///< occurrences of point p: [buf_.first[first_begin + p], ... + p + 1])
   };
   struct LooseUse {
     const Node* node;
@@ -295,12 +282,12 @@ class DefUse {
   const SymbolInfo* InfoOf(const Node* node) {
     SymbolTable::SymbolRef ref = table_.FindOccurrence(node);
     if (ref.scope == nullptr) return nullptr;
-    uint32_t& base = symbol_base_[ref.scope->index()];
+    uint32_t& base = buf_.symbol_base[ref.scope->index()];
     if (base == kUnset) {
-      base = static_cast<uint32_t>(symbol_info_.size());
-      symbol_info_.resize(symbol_info_.size() + ref.scope->symbols().size());
+      base = static_cast<uint32_t>(buf_.symbol_info.size());
+      buf_.symbol_info.resize(buf_.symbol_info.size() + ref.scope->symbols().size());
     }
-    SymbolInfo& info = symbol_info_[base + ref.index];
+    SymbolInfo& info = buf_.symbol_info[base + ref.index];
     if (info.key == kUnset) {
       NameResolution r = table_.ResolveSymbol(*ref.scope, ref.index);
       info.scope = r.scope;
@@ -322,18 +309,18 @@ class DefUse {
 
   void Expand() {
     const ScopeFlow& f = *cur_->flow;
-    cur_->occ_begin = static_cast<uint32_t>(occs_.size());
-    cur_->first_begin = static_cast<uint32_t>(first_.size());
+    cur_->occ_begin = static_cast<uint32_t>(buf_.occs.size());
+    cur_->first_begin = static_cast<uint32_t>(buf_.first.size());
     for (size_t p = 0; p < f.points.size(); ++p) {
-      first_.push_back(static_cast<uint32_t>(occs_.size()) - cur_->occ_begin);
+      buf_.first.push_back(static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin);
       if (f.live[p] == 0) continue;  // unreachable code defines and uses nothing
       const Point& pt = f.points[p];
       NoteLambdaAssignment(pt.owner);
       for (uint32_t i = 0; i < pt.item_count; ++i) ExpandItem(f.items[pt.first_item + i]);
       pending_refs_.clear();
     }
-    first_.push_back(static_cast<uint32_t>(occs_.size()) - cur_->occ_begin);
-    cur_->occ_end = static_cast<uint32_t>(occs_.size());
+    buf_.first.push_back(static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin);
+    cur_->occ_end = static_cast<uint32_t>(buf_.occs.size());
   }
 
   /// `f = lambda ...: ...` lets calls of f resolve to the lambda.
@@ -525,7 +512,7 @@ class DefUse {
   /// may not run (right of and/or, a branch of if-else, a comprehension body, a lambda).
   void Walk(const Node* root, bool conditional) {
     using W = WalkItem;
-    std::vector<W>& stack = walk_stack_;
+    std::vector<W>& stack = buf_.walk_stack;
     stack.clear();
     stack.push_back({root, conditional});
     while (!stack.empty()) {
@@ -645,7 +632,7 @@ class DefUse {
     if (info == nullptr) return;
     uint32_t ref = pending_refs_.empty() ? kNoRef : TakeRef(name);
     if (info->owner == cur_->scope && Inline(info->scope)) {
-      occs_.push_back({OccType::kUse, info->key, name, ref});
+      buf_.occs.push_back({OccType::kUse, info->key, name, ref});
       return;
     }
     loose_.push_back({name, info->key, ref});
@@ -657,7 +644,7 @@ class DefUse {
     if (info == nullptr) return;
     all_defs_.Add(info->key, def);
     if (info->owner == cur_->scope && Inline(info->scope)) {
-      occs_.push_back({conditional ? OccType::kGen : OccType::kDef, info->key, def});
+      buf_.occs.push_back({conditional ? OccType::kGen : OccType::kDef, info->key, def});
     } else {
       remote_defs_.Add(info->key, def);
     }
@@ -667,7 +654,7 @@ class DefUse {
     const SymbolInfo* info = InfoOf(node);
     if (info == nullptr) return;
     if (info->owner == cur_->scope && Inline(info->scope)) {
-      occs_.push_back({OccType::kKill, info->key, node});
+      buf_.occs.push_back({OccType::kKill, info->key, node});
     }
   }
 
@@ -679,43 +666,43 @@ class DefUse {
   /// module's definitions reaching its end become its exports.
   void Dataflow(FlowState& fs) {
     const auto num_occs = fs.occ_end - fs.occ_begin;
-    const Occ* occs = occs_.data() + fs.occ_begin;
+    const Occ* occs = buf_.occs.data() + fs.occ_begin;
     bool is_class = fs.scope->type() == ScopeType::kClass;
     bool is_module = &fs == &states_[0];
 
     // Dense name ids for this flow, through a stamped table indexed by key: no hashing.
-    if (++stamp_ == 0) {  // wrapped: forget every stamp
-      std::fill(key_stamp_.begin(), key_stamp_.end(), 0);
-      stamp_ = 1;
+    if (++buf_.stamp == 0) {  // wrapped: forget every stamp
+      std::fill(buf_.key_stamp.begin(), buf_.key_stamp.end(), 0);
+      buf_.stamp = 1;
     }
-    if (key_stamp_.size() < key_list_.size()) {
-      key_stamp_.resize(key_list_.size(), 0);
-      key_local_.resize(key_list_.size(), 0);
+    if (buf_.key_stamp.size() < key_list_.size()) {
+      buf_.key_stamp.resize(key_list_.size(), 0);
+      buf_.key_local.resize(key_list_.size(), 0);
     }
-    local_key_.clear();
-    rd_occs_.resize(num_occs);
+    buf_.local_key.clear();
+    buf_.rd_occs.resize(num_occs);
     for (uint32_t i = 0; i < num_occs; ++i) {
       uint32_t key = occs[i].key;
-      if (key_stamp_[key] != stamp_) {
-        key_stamp_[key] = stamp_;
-        key_local_[key] = static_cast<uint32_t>(local_key_.size());
-        local_key_.push_back(key);
+      if (buf_.key_stamp[key] != buf_.stamp) {
+        buf_.key_stamp[key] = buf_.stamp;
+        buf_.key_local[key] = static_cast<uint32_t>(buf_.local_key.size());
+        buf_.local_key.push_back(key);
       }
-      rd_occs_[i] = {occs[i].type, key_local_[key]};
+      buf_.rd_occs[i] = {occs[i].type, buf_.key_local[key]};
     }
     RdProblem problem;
     problem.flow = fs.flow;
-    problem.first = first_.data() + fs.first_begin;
-    problem.occs = rd_occs_.data();
+    problem.first = buf_.first.data() + fs.first_begin;
+    problem.occs = buf_.rd_occs.data();
     problem.num_occs = num_occs;
-    problem.num_keys = static_cast<uint32_t>(local_key_.size());
+    problem.num_keys = static_cast<uint32_t>(buf_.local_key.size());
     problem.entry_pseudo = is_class;
     problem.want_exit = is_module;
-    rd_result_.use_defs.clear();
-    rd_result_.exit_defs.clear();
-    SolveReaching(problem, &rd_ws_, &rd_result_);
+    buf_.rd_result.use_defs.clear();
+    buf_.rd_result.exit_defs.clear();
+    SolveReaching(problem, &buf_.rd_ws, &buf_.rd_result);
 
-    for (const auto& [use, def] : rd_result_.use_defs) {
+    for (const auto& [use, def] : buf_.rd_result.use_defs) {
       const Occ& u = occs[use];
       if (def != kPseudoDef) {
         AddData(u.node, occs[def].node, u.ref);
@@ -725,7 +712,8 @@ class DefUse {
                           [&](const Node* d) { AddData(u.node, d, u.ref); });
       }
     }
-    for (uint32_t def : rd_result_.exit_defs) AddExport(key_list_[occs[def].key].name, occs[def].node);
+    for (uint32_t def : buf_.rd_result.exit_defs)
+      AddExport(key_list_[occs[def].key].name, occs[def].node);
     for (uint32_t i = 0; i < num_occs; ++i) {
       if (occs[i].type != OccType::kUse) continue;
       remote_defs_.ForEach(occs[i].key, [&](const Node* d) { AddData(occs[i].node, d, occs[i].ref); });
@@ -900,24 +888,13 @@ class DefUse {
   std::vector<BindingKey> key_list_;
   NodeLists all_defs_;     ///< per key: every live definition
   NodeLists remote_defs_;  ///< per key: those outside the owner's flow
-  std::vector<Occ>& occs_;        ///< the occurrences of every flow, flow after flow
-  std::vector<uint32_t>& first_;  ///< per flow and point: its first occurrence (see FlowState)
+  DefUseBuffers& buf_;  ///< occurrences, walk stack, solver scratch, per-symbol and per-key tables
   std::vector<std::pair<const Node*, uint32_t>> pending_refs_;  ///< noted, callee not walked yet
   std::vector<std::pair<uint32_t, const Node*>> ref_defs_;      ///< (reference, callee's def)
   std::vector<LooseUse> loose_;           ///< uses resolved flow-insensitively
   std::vector<Reference> refs_;
   std::unordered_map<const Node*, ImportInfo> import_info_;
   std::unordered_map<const Node*, const Node*> lambda_of_;
-  std::vector<WalkItem>& walk_stack_;  ///< reused by Walk
-  RdWorkspace& rd_ws_;
-  RdResult& rd_result_;
-  std::vector<RdOcc>& rd_occs_;
-  std::vector<uint32_t>& local_key_;
-  uint32_t& stamp_;
-  std::vector<uint32_t>& key_stamp_;  ///< per key: the flow that numbered it
-  std::vector<uint32_t>& key_local_;
-  std::vector<uint32_t>& symbol_base_;
-  std::vector<SymbolInfo>& symbol_info_;
   static constexpr uint32_t kUnset = SymbolInfo::kUnset;
   static constexpr uint32_t kNone = 0xfffffffeu;  ///< SymbolInfo::key of a symbol without owner
 };

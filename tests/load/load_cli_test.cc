@@ -213,6 +213,14 @@ class Project {
 
 #define ASSERT_SERVER(server) ASSERT_TRUE((server).ok()) << (server).error()
 
+/// Loads the project as two shards, `--shard 0/2` then `1/2`, into one database.
+void LoadTwoShards(const BoltTestServer& server, const Project& p) {
+  for (const char* shard : {"0/2", "1/2"}) {
+    CliRun r = Load(server, {p.root(), "--root", p.root(), "--shard", shard});
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+}
+
 TEST(LoadCli, GraphEqualsTheJsonlExportAndASecondLoadChangesNothing) {
   BoltTestServer server(AuthArgs());
   ASSERT_SERVER(server);
@@ -342,10 +350,7 @@ TEST(LoadCli, ShardsLoadIntoOneDatabaseAndLinkJoinsTheirImports) {
   BoltTestServer server(AuthArgs());
   ASSERT_SERVER(server);
   Project p;
-  for (const char* shard : {"0/2", "1/2"}) {
-    CliRun r = Load(server, {p.root(), "--root", p.root(), "--shard", shard});
-    ASSERT_EQ(r.status, 0) << r.err;
-  }
+  ASSERT_NO_FATAL_FAILURE(LoadTwoShards(server, p));
   const std::vector<std::string> whole = Exported({p.root(), "--root", p.root()});
   // Every node of the whole export is there (content ids make the union exact) ...
   std::vector<std::string> graph = server.Graph();
@@ -388,10 +393,7 @@ TEST(LoadCli, AnUnshardedLoadAfterShardsRelinksEveryCrossFileEdge) {
   BoltTestServer server(AuthArgs());
   ASSERT_SERVER(server);
   Project p;
-  for (const char* shard : {"0/2", "1/2"}) {
-    CliRun r = Load(server, {p.root(), "--root", p.root(), "--shard", shard});
-    ASSERT_EQ(r.status, 0) << r.err;
-  }
+  ASSERT_NO_FATAL_FAILURE(LoadTwoShards(server, p));
   const std::vector<std::string> whole = Exported({p.root(), "--root", p.root()});
   {
     const std::vector<std::string> sharded = server.Graph();
