@@ -128,6 +128,12 @@ struct Node {
   uint16_t reserved;
   uint32_t begin;
   uint32_t end;
+  /// Zero when the parser makes the node; an analysis of the finished tree may keep a per-node
+  /// number here (it fills what would be padding). The semantic symbol table stores each
+  /// recorded name's occurrence index + 1, so that def-use finds it without a node hash; a
+  /// reader must check that the number still refers to this node (another table built over the
+  /// same tree later overwrites it).
+  mutable uint32_t aux;
   Slot fields[1];  // max(field_count(kind), 1) slots are allocated
 };
 

@@ -712,17 +712,8 @@ class ScopeBuilder {
     out_->live.resize(num_points);
     for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached[primary_[p]];
 
-    auto& edges = out_->edges;
-    std::sort(edges.begin(), edges.end(), [](const FlowEdge& a, const FlowEdge& b) {
-      return std::make_tuple(a.from, a.to, a.from_in_state, a.structural) <
-             std::make_tuple(b.from, b.to, b.from_in_state, b.structural);
-    });
-    edges.erase(std::unique(edges.begin(), edges.end(),
-                            [](const FlowEdge& a, const FlowEdge& b) {
-                              return a.from == b.from && a.to == b.to &&
-                                     a.from_in_state == b.from_in_state;
-                            }),
-                edges.end());
+    // Flow edges stay in creation order, duplicates included: reaching definitions joins sets, so
+    // neither changes its result.
   }
 
   const Node* scope_;

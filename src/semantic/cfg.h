@@ -60,7 +60,7 @@ struct ScopeFlow {
   std::vector<NextEdge> next;  ///< deduplicated; only edges leaving reachable nodes
   std::vector<Point> points;
   std::vector<Item> items;
-  std::vector<FlowEdge> edges;  ///< deduplicated
+  std::vector<FlowEdge> edges;  ///< in creation order; may repeat an edge
   uint32_t entry_point = 0;     ///< before the first statement (a function's parameters)
   uint32_t exit_point = 0;      ///< where exit, return and uncaught raise edges arrive
   /// Per point: its owner is reachable. Dead points take no part in reaching definitions.

@@ -132,7 +132,7 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   }
   std::reverse(w.rpo.begin(), w.rpo.end());
   // Without a back edge (every reached predecessor comes earlier in reverse post-order), one pass
-  // in that order reaches the fixed point: most scopes have no loop, and skip the confirming pass.
+  // in that order reaches the fixed point: most scopes have no loop.
   w.rpo_index.assign(num_points, kNone);
   for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
   bool acyclic = true;
@@ -169,28 +169,7 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
       }
       return s;
     };
-    for (uint32_t p : w.rpo) w.in[p] = w.out[p] = 0;
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (uint32_t p : w.rpo) {
-        uint64_t s = p == f.entry_point ? entry_bits : 0;
-        for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1]; ++i) {
-          const auto& [q, in_state] = w.preds[i];
-          if (w.seen[q] != 0) s |= in_state ? w.in[q] : w.out[q];
-        }
-        uint64_t o = s;
-        for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) o = step(i, o);
-        if (s != w.in[p] || o != w.out[p]) {
-          w.in[p] = s;
-          w.out[p] = o;
-          changed = true;
-        }
-      }
-      if (acyclic) break;
-    }
-    // Uses read the state where they occur.
-    for (uint32_t p : w.rpo) {
-      uint64_t s = w.in[p];
+    auto read_uses = [&](uint32_t p, uint64_t s) {
       for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
         if (occs[i].type != RdType::kUse) {
           s = step(i, s);
@@ -201,6 +180,41 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
           out->use_defs.push_back({i, w.def_occ[d]});
         }
       }
+      return s;
+    };
+    auto join = [&](uint32_t p) {
+      uint64_t s = p == f.entry_point ? entry_bits : 0;
+      for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1]; ++i) {
+        const auto& [q, in_state] = w.preds[i];
+        if (w.seen[q] != 0) s |= in_state ? w.in[q] : w.out[q];
+      }
+      return s;
+    };
+    if (acyclic) {
+      // Every reached predecessor comes first in reverse post-order: one pass computes each
+      // point's state and reads its uses.
+      for (uint32_t p : w.rpo) {
+        uint64_t s = join(p);
+        w.in[p] = s;
+        w.out[p] = read_uses(p, s);
+      }
+    } else {
+      for (uint32_t p : w.rpo) w.in[p] = w.out[p] = 0;
+      for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t p : w.rpo) {
+          uint64_t s = join(p);
+          uint64_t o = s;
+          for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) o = step(i, o);
+          if (s != w.in[p] || o != w.out[p]) {
+            w.in[p] = s;
+            w.out[p] = o;
+            changed = true;
+          }
+        }
+      }
+      // Uses read the state where they occur.
+      for (uint32_t p : w.rpo) read_uses(p, w.in[p]);
     }
     if (pb.want_exit && w.seen[f.exit_point] != 0) {
       for (uint64_t m = w.in[f.exit_point]; m != 0; m &= m - 1) {

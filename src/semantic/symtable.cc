@@ -289,48 +289,39 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
   return k ? scopes_[k->scope].get() : nullptr;
 }
 
-namespace {
-
-/// Slot of a node pointer in an open-addressing table of `mask` + 1 slots.
-size_t NodeHash(const ast::Node* node, size_t mask) {
-  return static_cast<size_t>(HashKey(reinterpret_cast<uintptr_t>(node))) & mask;
-}
-
-}  // namespace
-
 void SymbolTable::IndexOccurrences() {
-  size_t size = 64;
-  while (size < occurrences_.size() * 2) size *= 2;
-  occurrence_slots_.assign(size, OccurrenceSlot{nullptr, kNoId});
   occurrence_next_.assign(occurrences_.size(), kNoId);
-  // Per slot, the last occurrence of its node so far (the chain's tail).
-  std::vector<uint32_t> last(size, kNoId);
-  const size_t mask = size - 1;
+  for (const Occurrence& o : occurrences_) o.node->aux = 0;
+  // Per first occurrence of a node, the last one so far (the chain's tail).
+  std::vector<uint32_t> tail(occurrences_.size(), kNoId);
   for (uint32_t o = 0; o < occurrences_.size(); ++o) {
     const ast::Node* node = occurrences_[o].node;
-    size_t i = NodeHash(node, mask);
-    while (occurrence_slots_[i].node != nullptr && occurrence_slots_[i].node != node) {
-      i = (i + 1) & mask;
-    }
-    if (occurrence_slots_[i].node == nullptr) {
-      occurrence_slots_[i] = {node, o};
+    if (node->aux == 0) {
+      node->aux = o + 1;
+      tail[o] = o;
     } else {
-      occurrence_next_[last[i]] = o;
+      uint32_t head = node->aux - 1;
+      occurrence_next_[tail[head]] = o;
+      tail[head] = o;
     }
-    last[i] = o;
   }
+}
+
+uint32_t SymbolTable::FirstOccurrence(const ast::Node* node) const {
+  // Zero: no table recorded the node. Otherwise the index this table stored, unless a table
+  // built later over the same tree overwrote it (then search).
+  if (node == nullptr || node->aux == 0) return kNoId;
+  uint32_t o = node->aux - 1;
+  if (o < occurrences_.size() && occurrences_[o].node == node) return o;
+  for (uint32_t i = 0; i < occurrences_.size(); ++i) {
+    if (occurrences_[i].node == node) return i;
+  }
+  return kNoId;
 }
 
 SymbolTable::SymbolRef SymbolTable::FindOccurrence(const ast::Node* node,
                                                    std::string_view identifier) const {
-  if (occurrence_slots_.empty() || node == nullptr) return {};
-  const size_t mask = occurrence_slots_.size() - 1;
-  size_t i = NodeHash(node, mask);
-  while (occurrence_slots_[i].node != node) {
-    if (occurrence_slots_[i].node == nullptr) return {};
-    i = (i + 1) & mask;
-  }
-  for (uint32_t o = occurrence_slots_[i].first; o != kNoId; o = occurrence_next_[o]) {
+  for (uint32_t o = FirstOccurrence(node); o != kNoId; o = occurrence_next_[o]) {
     const Occurrence& occ = occurrences_[o];
     if (identifier.empty() || occ.identifier == identifier) {
       return {scopes_[occ.scope].get(), occ.symbol};

@@ -249,6 +249,8 @@ class SymbolTable {
   uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
   /// Indexes occurrences_ by node (after the builder's last change to them).
   void IndexOccurrences();
+  /// The first occurrence of `node`, or kNoId.
+  uint32_t FirstOccurrence(const ast::Node* node) const;
 
   std::vector<std::unique_ptr<Scope>> scopes_;  // creation order
   Scope* top_ = nullptr;
@@ -269,13 +271,8 @@ class SymbolTable {
   std::vector<SymbolSlot> symbol_slots_;
   size_t symbol_count_ = 0;                // occupied or removed slots
   std::vector<Occurrence> occurrences_;         // in recording order
-  // Node -> its first occurrence (open addressing, power-of-two size, null node = empty); the
+  // Node -> its first occurrence: Node::aux holds its index + 1 (set by IndexOccurrences); the
   // later occurrences of a node follow occurrence_next_ (kNoId ends the chain).
-  struct OccurrenceSlot {
-    const ast::Node* node;
-    uint32_t first;
-  };
-  std::vector<OccurrenceSlot> occurrence_slots_;
   std::vector<uint32_t> occurrence_next_;
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
