@@ -1,9 +1,12 @@
 // semantic::Analyze: the symbol table, one flow per def/class scope, then def-use.
 #include <algorithm>
 #include <memory>
+#include <span>
 
 #include "ast2graph/parse.h"
 #include "ast2graph/semantic.h"
+#include "base/cpu_time.h"
+#include "semantic/analyze.h"
 #include "semantic/cfg.h"
 #include "semantic/defuse.h"
 #include "semantic/symtable.h"
@@ -42,12 +45,11 @@ const char* DependsTypeName(DependsType type) {
 std::vector<ScopeFlow> BuildModuleFlows(const ast::Node* root) {
   FlowScratch scratch;
   std::vector<ScopeFlow> flows;
-  BuildModuleFlows(root, &scratch, &flows);
+  flows.resize(BuildModuleFlows(root, &scratch, &flows));
   return flows;
 }
 
-void BuildModuleFlows(const ast::Node* root, FlowScratch* scratch, std::vector<ScopeFlow>* flows) {
-  // The flows *flows already holds are refilled: their vectors keep their capacity.
+size_t BuildModuleFlows(const ast::Node* root, FlowScratch* scratch, std::vector<ScopeFlow>* flows) {
   size_t count = 0;
   auto build = [&](const ast::Node* scope) {
     if (count == flows->size()) flows->emplace_back();
@@ -58,11 +60,13 @@ void BuildModuleFlows(const ast::Node* root, FlowScratch* scratch, std::vector<S
     // Indexed on each step: build() may grow *flows; it only writes flows after i.
     for (size_t j = 0; j < (*flows)[i].nested.size(); ++j) build((*flows)[i].nested[j]);
   }
-  flows->resize(count);
   // The module first, then the def and class scopes by position.
-  std::sort(flows->begin() + 1, flows->end(), [](const ScopeFlow& a, const ScopeFlow& b) {
-    return std::make_pair(a.scope->begin, a.scope->end) < std::make_pair(b.scope->begin, b.scope->end);
-  });
+  std::sort(flows->begin() + 1, flows->begin() + static_cast<std::ptrdiff_t>(count),
+            [](const ScopeFlow& a, const ScopeFlow& b) {
+              return std::make_pair(a.scope->begin, a.scope->end) <
+                     std::make_pair(b.scope->begin, b.scope->end);
+            });
+  return count;
 }
 
 namespace {
@@ -90,21 +94,36 @@ struct AnalyzeWorkspace {
 }  // namespace
 
 FileSemantics Analyze(const ParsedModule& module, const ModuleContext& context) {
+  return AnalyzeTimed(module, context, nullptr);
+}
+
+FileSemantics AnalyzeTimed(const ParsedModule& module, const ModuleContext& context,
+                           PhaseTimes* times) {
   FileSemantics out;
   if (!module.ok()) return out;
+  double t0 = times != nullptr ? ThreadCpuSeconds() : 0;
+  auto lap = [&](double* phase) {
+    if (times == nullptr) return;
+    double t = ThreadCpuSeconds();
+    *phase += t - t0;
+    t0 = t;
+  };
   // A file CPython's symtable rejects does not compile: like a syntax error, no semantic edges.
   ParseError error;
   std::unique_ptr<SymbolTable> table = BuildSymbolTable(module, &error);
+  lap(times != nullptr ? &times->scopes : nullptr);
   if (table == nullptr) return out;
   thread_local AnalyzeWorkspace workspace;
-  std::vector<ScopeFlow>& flows = workspace.flows;
-  BuildModuleFlows(module.root(), &workspace.scratch, &flows);
+  const size_t count = BuildModuleFlows(module.root(), &workspace.scratch, &workspace.flows);
+  std::span<const ScopeFlow> flows(workspace.flows.data(), count);
+  lap(times != nullptr ? &times->flows : nullptr);
   AnalyzeDefUse(*table, flows, context, &out);
   size_t total = 0;
   for (const ScopeFlow& f : flows) total += f.next.size();
   out.next.reserve(total);
   for (const ScopeFlow& f : flows) out.next.insert(out.next.end(), f.next.begin(), f.next.end());
   workspace.Trim();
+  lap(times != nullptr ? &times->defuse : nullptr);
   return out;
 }
 

@@ -98,8 +98,10 @@ void BuildScopeFlowInto(const ast::Node* scope, FlowScratch* scratch, ScopeFlow*
 
 /// The flows of a module: the Module's first, then every def and class scope by position.
 std::vector<ScopeFlow> BuildModuleFlows(const ast::Node* root);
-/// The same into `*flows`, reusing the capacity of the flows it already holds.
-void BuildModuleFlows(const ast::Node* root, FlowScratch* scratch, std::vector<ScopeFlow>* flows);
+/// The same into the first N flows of `*flows`, N returned: the flows it already holds are
+/// refilled (their vectors keep their capacity) and those after the first N stay as spares for
+/// the next module.
+size_t BuildModuleFlows(const ast::Node* root, FlowScratch* scratch, std::vector<ScopeFlow>* flows);
 
 /// Truth value of an expression when it is a Constant: 1 true, 0 false, -1 unknown.
 int ConstantTruth(const ast::Node* expr);

@@ -229,7 +229,7 @@ class DefUse {
     buf_.symbol_base.assign(table.scope_count(), kUnset);
   }
 
-  void Run(const std::vector<ScopeFlow>& flows) {
+  void Run(std::span<const ScopeFlow> flows) {
     states_.resize(flows.size());
     for (size_t i = 0; i < flows.size(); ++i) {
       states_[i].flow = &flows[i];
@@ -901,7 +901,7 @@ class DefUse {
 
 }  // namespace
 
-void AnalyzeDefUse(const SymbolTable& table, const std::vector<ScopeFlow>& flows,
+void AnalyzeDefUse(const SymbolTable& table, std::span<const ScopeFlow> flows,
                    const ModuleContext& context, FileSemantics* out) {
   thread_local DefUseBuffers buffers;
   DefUse pass(table, context, out, &buffers);

@@ -4,6 +4,7 @@
 // top-level names become its export table for the cross-file resolver.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "ast2graph/semantic.h"
@@ -14,7 +15,7 @@ namespace ast2graph::semantic {
 
 /// Fills out->depends, out->external and out->exports from the flows of every def/class scope of
 /// the module (flows[0] is the Module's) and its symbol table.
-void AnalyzeDefUse(const SymbolTable& table, const std::vector<ScopeFlow>& flows,
+void AnalyzeDefUse(const SymbolTable& table, std::span<const ScopeFlow> flows,
                    const ModuleContext& context, FileSemantics* out);
 
 }  // namespace ast2graph::semantic

@@ -102,8 +102,10 @@ void UnionInto(IdSet& into, const IdSet& from) {
     into = from;
     return;
   }
-  IdSet merged;
-  merged.reserve(into.size() + from.size());
+  // The merge goes into a per-thread buffer that then swaps with `into`: the buffers of the
+  // analysis circulate instead of being allocated for every union.
+  thread_local IdSet merged;
+  merged.clear();
   std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(merged));
   into.swap(merged);
 }
@@ -1548,6 +1550,19 @@ struct SymtableBuilder::Frame {
   IdSet local, newglobal, newfree, newbound, inlined_cells;
   uint32_t next_child = 0;
   bool inline_current = false;  // whether the child being analyzed gets inlined
+
+  /// Empties the frame for another scope; its sets keep their capacity.
+  void Reset(uint32_t scope_index, bool bound_known) {
+    scope = scope_index;
+    has_bound = bound_known;
+    class_entry = nullptr;
+    for (IdSet* set : {&bound, &free, &global, &type_params, &local, &newglobal, &newfree,
+                       &newbound, &inlined_cells}) {
+      set->clear();
+    }
+    next_child = 0;
+    inline_current = false;
+  }
 };
 
 bool SymtableBuilder::AnalyzeName(Frame& f, uint32_t i) {
@@ -1689,12 +1704,17 @@ void SymtableBuilder::UpdateSymbols(Frame& f) {
 }
 
 bool SymtableBuilder::Analyze() {
-  std::vector<std::unique_ptr<Frame>> stack;
-  auto top = std::make_unique<Frame>();
-  top->scope = 0;
-  top->has_bound = false;
-  top->class_entry = nullptr;
-  stack.push_back(std::move(top));
+  // frames[d] is the frame of the scope at depth d of the walk. Frames stay allocated from one
+  // scope (and module) to the next on this thread, so their sets keep their capacity.
+  thread_local std::vector<std::unique_ptr<Frame>> frames;
+  size_t depth = 0;
+  auto push = [&](uint32_t scope_index, bool bound_known) -> Frame& {
+    if (depth == frames.size()) frames.push_back(std::make_unique<Frame>());
+    Frame& f = *frames[depth++];
+    f.Reset(scope_index, bound_known);
+    return f;
+  };
+  push(0, false);
   IdSet module_free;  // the `free` set the module's analysis fills (unused afterwards)
 
   // Prepares the frame after its names are known: analyze_block up to the children loop.
@@ -1750,20 +1770,17 @@ bool SymtableBuilder::Analyze() {
     UnionInto(f.free, f.newfree);
   };
 
-  if (!begin(*stack.back())) return false;
-  while (!stack.empty()) {
-    Frame& f = *stack.back();
+  if (!begin(*frames[0])) return false;
+  while (depth > 0) {
+    Frame& f = *frames[depth - 1];
     Scope& ste = S(f.scope);
     if (f.next_child < ste.children_.size()) {
       const Scope* child = ste.children_[f.next_child++];
-      auto c = std::make_unique<Frame>();
-      c->scope = child->index_;
-      c->has_bound = true;
+      Frame* c = &push(child->index_, true);
       c->bound = f.newbound;
       c->free = f.newfree;
       c->global = f.newglobal;
       c->type_params = f.type_params;
-      c->class_entry = nullptr;
       if (child->can_see_class_scope_) {
         if (ste.type_ == ScopeType::kClass) {
           c->class_entry = &ste;
@@ -1772,19 +1789,16 @@ bool SymtableBuilder::Analyze() {
         }
       }
       f.inline_current = child->comprehension_ && !child->generator_ && !ste.can_see_class_scope_;
-      stack.push_back(std::move(c));
-      if (!begin(*stack.back())) return false;
+      if (!begin(*c)) return false;
       continue;
     }
     end(f);
-    if (stack.size() == 1) {
+    if (depth == 1) {
       UnionInto(module_free, f.free);
-      stack.pop_back();
       break;
     }
-    std::unique_ptr<Frame> done = std::move(stack.back());
-    stack.pop_back();
-    Frame& parent = *stack.back();
+    Frame* done = frames[--depth].get();  // stays intact until the next push
+    Frame& parent = *frames[depth - 1];
     // done->free is CPython's child_free: the parent's free set so far plus the child's.
     if (parent.inline_current) {
       Scope& comp = S(done->scope);

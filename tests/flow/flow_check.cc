@@ -30,6 +30,7 @@
 #include "ast2graph/semantic.h"
 #include "base/cpu_time.h"
 #include "flow/flow_properties.h"
+#include "semantic/analyze.h"
 #include "semantic/cfg.h"
 #include "semantic/defuse.h"
 #include "semantic/flow_dump.h"
@@ -346,6 +347,7 @@ int Bench(const std::vector<fs::path>& roots, int rounds) {
   }
   uint64_t bytes_total = 0;
   double parse_s = 0, analyze_s = 0;
+  semantic::PhaseTimes phases;
   size_t edges = 0, analyzed = 0;
   for (int r = 0; r < rounds; ++r) {
     for (size_t i = 0; i < sources.size(); ++i) {
@@ -354,7 +356,7 @@ int Bench(const std::vector<fs::path>& roots, int rounds) {
       double t1 = ThreadCpuSeconds();
       parse_s += t1 - t0;
       if (!module.ok()) continue;
-      semantic::FileSemantics sem = semantic::Analyze(module, contexts[i]);
+      semantic::FileSemantics sem = semantic::AnalyzeTimed(module, contexts[i], &phases);
       analyze_s += ThreadCpuSeconds() - t1;
       edges += sem.next.size() + sem.depends.size();
       bytes_total += sources[i].size();
@@ -366,6 +368,10 @@ int Bench(const std::vector<fs::path>& roots, int rounds) {
               "%zu edges)\n",
               analyzed / static_cast<size_t>(rounds), mb / rounds, parse_s * 1e3 / mb,
               analyze_s * 1e3 / mb, analyze_s / parse_s, rounds, edges / static_cast<size_t>(rounds));
+  std::printf("  Analyze per phase: scopes %.1f ms/MB (%.2f of parse), flows %.1f (%.2f), def-use "
+              "%.1f (%.2f)\n",
+              phases.scopes * 1e3 / mb, phases.scopes / parse_s, phases.flows * 1e3 / mb,
+              phases.flows / parse_s, phases.defuse * 1e3 / mb, phases.defuse / parse_s);
   return 0;
 }
 
