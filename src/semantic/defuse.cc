@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/key_sort.h"
 #include "semantic/imports.h"
 #include "semantic/reaching.h"
 
@@ -822,13 +823,8 @@ class DefUse {
     // Order by position of the use, then of the definition, then type; keys are computed once
     // (comparing through the node pointers would chase them at every comparison).
     auto& deps = out_->depends;
-    struct SortKey {
-      uint64_t from;  // begin, end
-      uint64_t to;
-      uint32_t kinds;  // from kind, to kind, type
-      uint32_t index;
-    };
-    std::vector<SortKey> keys(deps.size());
+    std::vector<SortKey>& keys = sort_keys_;
+    keys.resize(deps.size());
     for (size_t i = 0; i < deps.size(); ++i) {
       const DependsEdge& e = deps[i];
       keys[i] = {(uint64_t{e.from->begin} << 32) | e.from->end, (uint64_t{e.to->begin} << 32) | e.to->end,
@@ -836,12 +832,16 @@ class DefUse {
                      static_cast<uint32_t>(e.type),
                  static_cast<uint32_t>(i)};
     }
-    std::sort(keys.begin(), keys.end(), [&](const SortKey& a, const SortKey& b) {
-      if (a.from != b.from) return a.from < b.from;
-      if (a.to != b.to) return a.to < b.to;
-      if (a.kinds != b.kinds) return a.kinds < b.kinds;
-      return deps[a.index].name < deps[b.index].name;
-    });
+    // Nearly ordered already (uses come in evaluation order, flow after flow): radix passes on
+    // the use's start, then an insertion sort for the rest of the key.
+    SortByKey(
+        keys, sort_scratch_, [](const SortKey& k) { return static_cast<uint32_t>(k.from >> 32); },
+        [&](const SortKey& a, const SortKey& b) {
+          if (a.from != b.from) return a.from < b.from;
+          if (a.to != b.to) return a.to < b.to;
+          if (a.kinds != b.kinds) return a.kinds < b.kinds;
+          return deps[a.index].name < deps[b.index].name;
+        });
     std::vector<DependsEdge> sorted;
     sorted.reserve(deps.size());
     for (const SortKey& k : keys) {
@@ -878,9 +878,18 @@ class DefUse {
               exp.end());
   }
 
+  /// Sort key of a DEPENDS_ON edge (Finish).
+  struct SortKey {
+    uint64_t from;  // begin, end
+    uint64_t to;
+    uint32_t kinds;  // from kind, to kind, type
+    uint32_t index;
+  };
+
   const SymbolTable& table_;
   const ModuleContext& context_;
   FileSemantics* out_;
+  std::vector<SortKey> sort_keys_, sort_scratch_;
   std::vector<FlowState> states_;
   FlowState* cur_ = nullptr;
 
