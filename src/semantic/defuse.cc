@@ -30,7 +30,7 @@ struct Occ {
   OccType type;
   uint32_t key;
   const Node* node;
-  uint32_t ref = kNoRef;  ///< a use that is the callee or base class of refs_[ref]
+  uint32_t ref = kNoRef;  ///< a use that is the callee or base class of buf_.refs[ref]
 };
 
 /// Lists of nodes per key in one array, each linked from its latest entry: no allocation per key.
@@ -45,6 +45,11 @@ class NodeLists {
   void ForEach(uint32_t key, F&& f) const {
     for (uint32_t i = head_[key]; i != kEnd; i = entries_[i].next) f(entries_[i].node);
   }
+  void Clear() {
+    head_.clear();
+    entries_.clear();
+  }
+  size_t capacity() const { return std::max(head_.capacity(), entries_.capacity()); }
 
  private:
   static constexpr uint32_t kEnd = 0xffffffffu;
@@ -82,6 +87,13 @@ class KeyTable {
       if (slot.key == key) return {slot.id, false};
     }
   }
+  /// Empties the table, keeping its slots.
+  void Clear() {
+    if (size_ == 0) return;
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    size_ = 0;
+  }
+  size_t capacity() const { return slots_.capacity(); }
 
  private:
   static constexpr uint32_t kEmpty = 0xffffffffu;
@@ -177,6 +189,31 @@ struct SymbolInfo {
   const Scope* owner = nullptr;
 };
 
+/// The occurrences of one flow in DefUseBuffers.
+struct FlowState {
+  const ScopeFlow* flow = nullptr;
+  const Scope* scope = nullptr;
+  uint32_t occ_begin = 0;  ///< its occurrences: buf_.occs[occ_begin, occ_end)
+  uint32_t occ_end = 0;
+  uint32_t first_begin =
+      0;  ///< occurrences of point p: [buf_.first[first_begin + p], ... + p + 1])
+};
+
+/// A use resolved flow-insensitively (a free or global name).
+struct LooseUse {
+  const Node* node;
+  uint32_t key;
+  uint32_t ref;
+};
+
+/// Sort key of a DEPENDS_ON edge (Finish).
+struct SortKey {
+  uint64_t from;  // begin, end
+  uint64_t to;
+  uint32_t kinds;  // from kind, to kind, type
+  uint32_t index;
+};
+
 /// Buffers of the def-use pass that do not outlive it, kept from one module to the next on a
 /// thread (the pipeline analyzes many files per worker) instead of being allocated and grown
 /// again for every module.
@@ -196,12 +233,33 @@ struct DefUseBuffers {
   /// symbol there: what an occurrence of it needs (SymbolInfo::key kUnset until first needed).
   std::vector<uint32_t> symbol_base;
   std::vector<SymbolInfo> symbol_info;
+  // Per module: the flows' states, binding keys, definitions per key, references, uses left
+  // to flow-insensitive resolution, the edge sort.
+  std::vector<FlowState> states;
+  KeyTable keys;
+  std::vector<BindingKey> key_list;
+  NodeLists all_defs;     ///< per key: every live definition
+  NodeLists remote_defs;  ///< per key: those outside the owner's flow
+  std::vector<std::pair<const Node*, uint32_t>> pending_refs;  ///< noted, callee not walked yet
+  std::vector<std::pair<uint32_t, const Node*>> ref_defs;      ///< (reference, callee's def)
+  std::vector<LooseUse> loose;
+  std::vector<Reference> refs;
+  std::vector<SortKey> sort_keys, sort_scratch;
 
   void Clear() {
     occs.clear();
     first.clear();
     symbol_base.clear();
     symbol_info.clear();
+    states.clear();
+    keys.Clear();
+    key_list.clear();
+    all_defs.Clear();
+    remote_defs.Clear();
+    pending_refs.clear();
+    ref_defs.clear();
+    loose.clear();
+    refs.clear();
   }
   /// Releases what an unusually large module grew.
   void Trim() {
@@ -215,6 +273,17 @@ struct DefUseBuffers {
     }
     if (symbol_info.capacity() > kMax) symbol_info = {};
     if (symbol_base.capacity() > kMax) symbol_base = {};
+    if (keys.capacity() > kMax) keys = {};
+    if (key_list.capacity() > kMax) key_list = {};
+    if (all_defs.capacity() > kMax) all_defs = {};
+    if (remote_defs.capacity() > kMax) remote_defs = {};
+    if (ref_defs.capacity() > kMax) ref_defs = {};
+    if (loose.capacity() > kMax) loose = {};
+    if (refs.capacity() > kMax) refs = {};
+    if (sort_keys.capacity() > kMax) {
+      sort_keys = {};
+      sort_scratch = {};
+    }
   }
 };
 
@@ -231,49 +300,36 @@ class DefUse {
   }
 
   void Run(std::span<const ScopeFlow> flows) {
-    states_.resize(flows.size());
+    buf_.states.resize(flows.size());
     for (size_t i = 0; i < flows.size(); ++i) {
-      states_[i].flow = &flows[i];
-      states_[i].scope = table_.ScopeOf(flows[i].scope);
-      if (states_[i].scope == nullptr) continue;
-      cur_ = &states_[i];
+      buf_.states[i].flow = &flows[i];
+      buf_.states[i].scope = table_.ScopeOf(flows[i].scope);
+      if (buf_.states[i].scope == nullptr) continue;
+      cur_ = &buf_.states[i];
       Expand();
     }
     cur_ = nullptr;
-    for (FlowState& fs : states_) {
+    for (FlowState& fs : buf_.states) {
       if (fs.scope != nullptr) Dataflow(fs);
     }
-    for (const LooseUse& u : loose_) {
-      all_defs_.ForEach(u.key, [&](const Node* d) { AddData(u.node, d, u.ref); });
+    for (const LooseUse& u : buf_.loose) {
+      buf_.all_defs.ForEach(u.key, [&](const Node* d) { AddData(u.node, d, u.ref); });
     }
     ResolveReferences();
-    if (!states_.empty() && states_[0].scope != nullptr) RemoteExports();
+    if (!buf_.states.empty() && buf_.states[0].scope != nullptr) RemoteExports();
     Finish();
   }
 
  private:
-  struct FlowState {
-    const ScopeFlow* flow = nullptr;
-    const Scope* scope = nullptr;
-    uint32_t occ_begin = 0;  ///< its occurrences: buf_.occs[occ_begin, occ_end)
-    uint32_t occ_end = 0;
-    uint32_t first_begin =
-        0;  ///< occurrences of point p: [buf_.first[first_begin + p], ... + p + 1])
-  };
-  struct LooseUse {
-    const Node* node;
-    uint32_t key;
-    uint32_t ref;
-  };
 
   /// The dense id of the binding of name `name_id` in `owner`.
   uint32_t Key(const Scope* owner, uint32_t name_id) {
     uint64_t k = (uint64_t{owner->index()} << 32) | name_id;
-    auto [id, inserted] = keys_.FindOrAdd(k, static_cast<uint32_t>(key_list_.size()));
+    auto [id, inserted] = buf_.keys.FindOrAdd(k, static_cast<uint32_t>(buf_.key_list.size()));
     if (inserted) {
-      key_list_.push_back({owner, table_.NameOf(name_id), name_id});
-      all_defs_.AddKey();
-      remote_defs_.AddKey();
+      buf_.key_list.push_back({owner, table_.NameOf(name_id), name_id});
+      buf_.all_defs.AddKey();
+      buf_.remote_defs.AddKey();
     }
     return id;
   }
@@ -318,7 +374,7 @@ class DefUse {
       const Point& pt = f.points[p];
       NoteLambdaAssignment(pt.owner);
       for (uint32_t i = 0; i < pt.item_count; ++i) ExpandItem(f.items[pt.first_item + i]);
-      pending_refs_.clear();
+      buf_.pending_refs.clear();
     }
     buf_.first.push_back(static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin);
     cur_->occ_end = static_cast<uint32_t>(buf_.occs.size());
@@ -452,7 +508,7 @@ class DefUse {
         if (name == "*") {
           if (base.empty()) continue;
           out_->external.push_back({alias, DependsType::kImport, base, ""});
-          if (cur_ == &states_[0]) {
+          if (cur_ == &buf_.states[0]) {
             out_->exports.push_back({"*", alias, base, "*"});
           }
           continue;
@@ -611,17 +667,17 @@ class DefUse {
     const Node* base = callee;
     while (base->kind == Kind::Attribute) base = base->fields[ast::AttributeFields::value].node;
     if (base->kind != Kind::Name) return;
-    pending_refs_.push_back({base, static_cast<uint32_t>(refs_.size())});
-    refs_.push_back({type, from, base, callee});
+    buf_.pending_refs.push_back({base, static_cast<uint32_t>(buf_.refs.size())});
+    buf_.refs.push_back({type, from, base, callee});
   }
 
   /// The reference whose callee or base class is the Name `use`, if any (it is walked right
   /// after the Call or class statement that noted the reference).
   uint32_t TakeRef(const Node* use) {
-    for (size_t i = pending_refs_.size(); i-- > 0;) {
-      if (pending_refs_[i].first == use) {
-        uint32_t ref = pending_refs_[i].second;
-        pending_refs_.erase(pending_refs_.begin() + static_cast<std::ptrdiff_t>(i));
+    for (size_t i = buf_.pending_refs.size(); i-- > 0;) {
+      if (buf_.pending_refs[i].first == use) {
+        uint32_t ref = buf_.pending_refs[i].second;
+        buf_.pending_refs.erase(buf_.pending_refs.begin() + static_cast<std::ptrdiff_t>(i));
         return ref;
       }
     }
@@ -631,23 +687,23 @@ class DefUse {
   void Use(const Node* name) {
     const SymbolInfo* info = InfoOf(name);
     if (info == nullptr) return;
-    uint32_t ref = pending_refs_.empty() ? kNoRef : TakeRef(name);
+    uint32_t ref = buf_.pending_refs.empty() ? kNoRef : TakeRef(name);
     if (info->owner == cur_->scope && Inline(info->scope)) {
       buf_.occs.push_back({OccType::kUse, info->key, name, ref});
       return;
     }
-    loose_.push_back({name, info->key, ref});
-    if (info->class_key != kUnset) loose_.push_back({name, info->class_key, ref});
+    buf_.loose.push_back({name, info->key, ref});
+    if (info->class_key != kUnset) buf_.loose.push_back({name, info->class_key, ref});
   }
 
   void Define(const Node* def, bool conditional) {
     const SymbolInfo* info = InfoOf(def);
     if (info == nullptr) return;
-    all_defs_.Add(info->key, def);
+    buf_.all_defs.Add(info->key, def);
     if (info->owner == cur_->scope && Inline(info->scope)) {
       buf_.occs.push_back({conditional ? OccType::kGen : OccType::kDef, info->key, def});
     } else {
-      remote_defs_.Add(info->key, def);
+      buf_.remote_defs.Add(info->key, def);
     }
   }
 
@@ -669,16 +725,16 @@ class DefUse {
     const auto num_occs = fs.occ_end - fs.occ_begin;
     const Occ* occs = buf_.occs.data() + fs.occ_begin;
     bool is_class = fs.scope->type() == ScopeType::kClass;
-    bool is_module = &fs == &states_[0];
+    bool is_module = &fs == &buf_.states[0];
 
     // Dense name ids for this flow, through a stamped table indexed by key: no hashing.
     if (++buf_.stamp == 0) {  // wrapped: forget every stamp
       std::fill(buf_.key_stamp.begin(), buf_.key_stamp.end(), 0);
       buf_.stamp = 1;
     }
-    if (buf_.key_stamp.size() < key_list_.size()) {
-      buf_.key_stamp.resize(key_list_.size(), 0);
-      buf_.key_local.resize(key_list_.size(), 0);
+    if (buf_.key_stamp.size() < buf_.key_list.size()) {
+      buf_.key_stamp.resize(buf_.key_list.size(), 0);
+      buf_.key_local.resize(buf_.key_list.size(), 0);
     }
     buf_.local_key.clear();
     buf_.rd_occs.resize(num_occs);
@@ -709,21 +765,21 @@ class DefUse {
         AddData(u.node, occs[def].node, u.ref);
       } else {
         // Read before the class binds it: the global of that name.
-        all_defs_.ForEach(Key(&table_.top(), key_list_[u.key].name_id),
+        buf_.all_defs.ForEach(Key(&table_.top(), buf_.key_list[u.key].name_id),
                           [&](const Node* d) { AddData(u.node, d, u.ref); });
       }
     }
     for (uint32_t def : buf_.rd_result.exit_defs)
-      AddExport(key_list_[occs[def].key].name, occs[def].node);
+      AddExport(buf_.key_list[occs[def].key].name, occs[def].node);
     for (uint32_t i = 0; i < num_occs; ++i) {
       if (occs[i].type != OccType::kUse) continue;
-      remote_defs_.ForEach(occs[i].key, [&](const Node* d) { AddData(occs[i].node, d, occs[i].ref); });
+      buf_.remote_defs.ForEach(occs[i].key, [&](const Node* d) { AddData(occs[i].node, d, occs[i].ref); });
     }
   }
 
   void AddData(const Node* use, const Node* def, uint32_t ref) {
     out_->depends.push_back({use, def, DependsType::kData, NameId(use)});
-    if (ref != kNoRef) ref_defs_.push_back({ref, def});
+    if (ref != kNoRef) buf_.ref_defs.push_back({ref, def});
   }
 
   // ---- exports, calls, bases ----
@@ -742,29 +798,29 @@ class DefUse {
 
   void RemoteExports() {
     const Scope* top = &table_.top();
-    for (size_t k = 0; k < key_list_.size(); ++k) {
-      if (key_list_[k].owner != top) continue;
-      remote_defs_.ForEach(k, [&](const Node* d) { AddExport(key_list_[k].name, d); });
+    for (size_t k = 0; k < buf_.key_list.size(); ++k) {
+      if (buf_.key_list[k].owner != top) continue;
+      buf_.remote_defs.ForEach(k, [&](const Node* d) { AddExport(buf_.key_list[k].name, d); });
     }
   }
 
   void ResolveReferences() {
-    if (ref_defs_.empty()) return;
-    std::sort(ref_defs_.begin(), ref_defs_.end());
-    ref_defs_.erase(std::unique(ref_defs_.begin(), ref_defs_.end()), ref_defs_.end());
-    for (size_t i = 0; i < ref_defs_.size();) {
+    if (buf_.ref_defs.empty()) return;
+    std::sort(buf_.ref_defs.begin(), buf_.ref_defs.end());
+    buf_.ref_defs.erase(std::unique(buf_.ref_defs.begin(), buf_.ref_defs.end()), buf_.ref_defs.end());
+    for (size_t i = 0; i < buf_.ref_defs.size();) {
       size_t j = i;
-      while (j < ref_defs_.size() && ref_defs_[j].first == ref_defs_[i].first) ++j;
-      ResolveReference(refs_[ref_defs_[i].first], i, j);
+      while (j < buf_.ref_defs.size() && buf_.ref_defs[j].first == buf_.ref_defs[i].first) ++j;
+      ResolveReference(buf_.refs[buf_.ref_defs[i].first], i, j);
       i = j;
     }
   }
 
-  /// A call or base class whose callee Name has the definitions ref_defs_[begin, end).
+  /// A call or base class whose callee Name has the definitions buf_.ref_defs[begin, end).
   void ResolveReference(const Reference& r, size_t begin, size_t end) {
     bool interesting = false;
     for (size_t i = begin; i < end; ++i) {
-      Kind k = ref_defs_[i].second->kind;
+      Kind k = buf_.ref_defs[i].second->kind;
       interesting = interesting || k == Kind::ClassDef || k == Kind::FunctionDef ||
                     k == Kind::AsyncFunctionDef || k == Kind::alias || k == Kind::Name;
     }
@@ -772,7 +828,7 @@ class DefUse {
     std::vector<std::string_view> chain = AttributeChain(r.callee);
     std::string_view name = chain.empty() ? NameId(r.base) : chain.back();
     for (size_t i = begin; i < end; ++i) {
-      const Node* d = ref_defs_[i].second;
+      const Node* d = buf_.ref_defs[i].second;
       switch (d->kind) {
         case Kind::ClassDef:
           if (chain.empty()) {
@@ -823,7 +879,7 @@ class DefUse {
     // Order by position of the use, then of the definition, then type; keys are computed once
     // (comparing through the node pointers would chase them at every comparison).
     auto& deps = out_->depends;
-    std::vector<SortKey>& keys = sort_keys_;
+    std::vector<SortKey>& keys = buf_.sort_keys;
     keys.resize(deps.size());
     for (size_t i = 0; i < deps.size(); ++i) {
       const DependsEdge& e = deps[i];
@@ -835,7 +891,7 @@ class DefUse {
     // Nearly ordered already (uses come in evaluation order, flow after flow): radix passes on
     // the use's start, then an insertion sort for the rest of the key.
     SortByKey(
-        keys, sort_scratch_, [](const SortKey& k) { return static_cast<uint32_t>(k.from >> 32); },
+        keys, buf_.sort_scratch, [](const SortKey& k) { return static_cast<uint32_t>(k.from >> 32); },
         [&](const SortKey& a, const SortKey& b) {
           if (a.from != b.from) return a.from < b.from;
           if (a.to != b.to) return a.to < b.to;
@@ -878,30 +934,13 @@ class DefUse {
               exp.end());
   }
 
-  /// Sort key of a DEPENDS_ON edge (Finish).
-  struct SortKey {
-    uint64_t from;  // begin, end
-    uint64_t to;
-    uint32_t kinds;  // from kind, to kind, type
-    uint32_t index;
-  };
 
   const SymbolTable& table_;
   const ModuleContext& context_;
   FileSemantics* out_;
-  std::vector<SortKey> sort_keys_, sort_scratch_;
-  std::vector<FlowState> states_;
   FlowState* cur_ = nullptr;
 
-  KeyTable keys_;
-  std::vector<BindingKey> key_list_;
-  NodeLists all_defs_;     ///< per key: every live definition
-  NodeLists remote_defs_;  ///< per key: those outside the owner's flow
   DefUseBuffers& buf_;  ///< occurrences, walk stack, solver scratch, per-symbol and per-key tables
-  std::vector<std::pair<const Node*, uint32_t>> pending_refs_;  ///< noted, callee not walked yet
-  std::vector<std::pair<uint32_t, const Node*>> ref_defs_;      ///< (reference, callee's def)
-  std::vector<LooseUse> loose_;           ///< uses resolved flow-insensitively
-  std::vector<Reference> refs_;
   std::unordered_map<const Node*, ImportInfo> import_info_;
   std::unordered_map<const Node*, const Node*> lambda_of_;
   static constexpr uint32_t kUnset = SymbolInfo::kUnset;
