@@ -74,6 +74,7 @@ namespace {
 /// Buffers Analyze reuses from one module to the next on a thread (the pipeline analyzes many
 /// files per worker), so that ordinary modules allocate no flow vectors at all.
 struct AnalyzeWorkspace {
+  std::unique_ptr<SymbolTable> table = std::make_unique<SymbolTable>();
   FlowScratch scratch;
   std::vector<ScopeFlow> flows;
 
@@ -88,6 +89,7 @@ struct AnalyzeWorkspace {
     if (scratch.primary.capacity() > kMaxPoints || scratch.keys.capacity() > kMaxPoints) {
       scratch = FlowScratch();
     }
+    if (table->Oversized()) table = std::make_unique<SymbolTable>();
   }
 };
 
@@ -110,14 +112,18 @@ FileSemantics AnalyzeTimed(const ParsedModule& module, const ModuleContext& cont
   };
   // A file CPython's symtable rejects does not compile: like a syntax error, no semantic edges.
   ParseError error;
-  std::unique_ptr<SymbolTable> table = BuildSymbolTable(module, &error);
-  lap(times != nullptr ? &times->scopes : nullptr);
-  if (table == nullptr) return out;
   thread_local AnalyzeWorkspace workspace;
+  SymbolTable& table = *workspace.table;
+  bool scoped = BuildSymbolTableInto(module, &table, &error);
+  lap(times != nullptr ? &times->scopes : nullptr);
+  if (!scoped) {
+    workspace.Trim();
+    return out;
+  }
   const size_t count = BuildModuleFlows(module.root(), &workspace.scratch, &workspace.flows);
   std::span<const ScopeFlow> flows(workspace.flows.data(), count);
   lap(times != nullptr ? &times->flows : nullptr);
-  AnalyzeDefUse(*table, flows, context, &out);
+  AnalyzeDefUse(table, flows, context, &out);
   size_t total = 0;
   for (const ScopeFlow& f : flows) total += f.next.size();
   out.next.reserve(total);

@@ -137,15 +137,14 @@ struct Reference {
   const Node* callee;  ///< `base` itself or the Attribute chain above it
 };
 
-/// `a.b.c` -> {"b", "c"} for the chain above base `a`.
-std::vector<std::string_view> AttributeChain(const Node* callee) {
-  std::vector<std::string_view> chain;
+/// `a.b.c` -> {"b", "c"} for the chain above base `a`, into *chain.
+void AttributeChain(const Node* callee, std::vector<std::string_view>* chain) {
+  chain->clear();
   while (callee->kind == Kind::Attribute) {
-    chain.push_back(StrView(callee->fields[ast::AttributeFields::attr].str));
+    chain->push_back(StrView(callee->fields[ast::AttributeFields::attr].str));
     callee = callee->fields[ast::AttributeFields::value].node;
   }
-  std::reverse(chain.begin(), chain.end());
-  return chain;
+  std::reverse(chain->begin(), chain->end());
 }
 
 /// The node and node-list fields of every kind, in field order (the generic walk's table).
@@ -245,6 +244,7 @@ struct DefUseBuffers {
   std::vector<LooseUse> loose;
   std::vector<Reference> refs;
   std::vector<SortKey> sort_keys, sort_scratch;
+  std::vector<std::string_view> chain;  ///< ResolveReference's attribute names
 
   void Clear() {
     occs.clear();
@@ -825,7 +825,8 @@ class DefUse {
                     k == Kind::AsyncFunctionDef || k == Kind::alias || k == Kind::Name;
     }
     if (!interesting) return;
-    std::vector<std::string_view> chain = AttributeChain(r.callee);
+    std::vector<std::string_view>& chain = buf_.chain;
+    AttributeChain(r.callee, &chain);
     std::string_view name = chain.empty() ? NameId(r.base) : chain.back();
     for (size_t i = begin; i < end; ++i) {
       const Node* d = buf_.ref_defs[i].second;

@@ -157,6 +157,40 @@ bool Scope::IsNamespace(const Symbol& s) const {
 SymbolTable::SymbolTable() = default;
 SymbolTable::~SymbolTable() = default;
 
+void Scope::Reset() {
+  std::vector<const Scope*> children = std::move(children_);
+  std::vector<Symbol> symbols = std::move(symbols_);
+  std::vector<uint32_t> ids = std::move(symbol_ids_);
+  *this = Scope();
+  children_ = std::move(children);
+  symbols_ = std::move(symbols);
+  symbol_ids_ = std::move(ids);
+  children_.clear();
+  symbols_.clear();
+  symbol_ids_.clear();
+}
+
+void SymbolTable::Reset() {
+  scope_count_ = 0;
+  top_ = nullptr;
+  names_.clear();
+  name_hashes_.clear();
+  std::fill(name_slots_.begin(), name_slots_.end(), 0);
+  std::fill(symbol_slots_.begin(), symbol_slots_.end(), SymbolSlot{0, kNoId});
+  symbol_count_ = 0;
+  occurrences_.clear();
+  occurrence_next_.clear();
+  body_scopes_.clear();
+  type_param_scopes_.clear();
+  strings_.clear();
+}
+
+bool SymbolTable::Oversized() const {
+  constexpr size_t kMax = size_t{1} << 16;
+  return scopes_.size() > kMax / 16 || name_slots_.size() > kMax || symbol_slots_.size() > kMax ||
+         occurrences_.capacity() > kMax;
+}
+
 namespace {
 
 /// A removed entry of the symbol table (SymbolTable::kNoId marks an empty one).
@@ -646,8 +680,13 @@ bool SymtableBuilder::ParseFuture() {
 
 uint32_t SymtableBuilder::EnterBlock(std::string_view name, ScopeType type, const Node* node,
                                      uint32_t lineno) {
-  auto scope = std::make_unique<Scope>();
-  uint32_t index = static_cast<uint32_t>(table_->scopes_.size());
+  uint32_t index = static_cast<uint32_t>(table_->scope_count_++);
+  if (index == table_->scopes_.size()) {
+    table_->scopes_.push_back(std::make_unique<Scope>());
+  } else {
+    table_->scopes_[index]->Reset();
+  }
+  Scope* scope = table_->scopes_[index].get();
   scope->table_ = table_;
   scope->index_ = index;
   scope->type_ = type;
@@ -668,9 +707,8 @@ uint32_t SymtableBuilder::EnterBlock(std::string_view name, ScopeType type, cons
     }
     // Annotation blocks (only under `from __future__ import annotations`) are analyzed for
     // errors but never attached to the tree.
-    if (type != ScopeType::kAnnotation) prev.children_.push_back(scope.get());
+    if (type != ScopeType::kAnnotation) prev.children_.push_back(scope);
   }
-  table_->scopes_.push_back(std::move(scope));
   blocks_.push_back(std::move(block));
   block_stack_.push_back(index);
   cur_ = index;
@@ -1850,6 +1888,12 @@ std::unique_ptr<SymbolTable> BuildSymbolTable(const ast::Node* root, std::string
 
 std::unique_ptr<SymbolTable> BuildSymbolTable(const ParsedModule& module, ParseError* error) {
   return BuildSymbolTable(module.root(), module.text(), module.lines(), error);
+}
+
+bool BuildSymbolTableInto(const ParsedModule& module, SymbolTable* table, ParseError* error) {
+  table->Reset();
+  SymtableBuilder builder(module.root(), module.text(), module.lines(), table);
+  return builder.Run(error);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -158,6 +158,10 @@ class Scope {
   std::vector<const Scope*> children_;
   std::vector<Symbol> symbols_;
   std::vector<uint32_t> symbol_ids_;  // interned name id of each symbol
+
+  /// A fresh scope again (for a table reused by BuildSymbolTableInto); the vectors keep their
+  /// capacity.
+  void Reset();
 };
 
 /// How one name occurrence resolves (what a def-use analysis needs).
@@ -223,8 +227,13 @@ class SymbolTable {
   std::vector<const Scope*> Preorder() const;
 
   /// Number of scopes (Scope::index() is below it) and of interned names.
-  size_t scope_count() const { return scopes_.size(); }
+  size_t scope_count() const { return scope_count_; }
   size_t name_count() const { return names_.size(); }
+  /// Empties the table for another module, keeping its scope objects and buffers.
+  void Reset();
+  /// Whether the table grew so much (a huge module) that reusing it would hold memory.
+  bool Oversized() const;
+
   /// The name with interned id `id` (NameResolution::name_id, Scope::symbol_id).
   std::string_view NameOf(uint32_t id) const { return names_[id]; }
 
@@ -252,7 +261,8 @@ class SymbolTable {
   /// The first occurrence of `node`, or kNoId.
   uint32_t FirstOccurrence(const ast::Node* node) const;
 
-  std::vector<std::unique_ptr<Scope>> scopes_;  // creation order
+  std::vector<std::unique_ptr<Scope>> scopes_;  // creation order; those from scope_count_ on are spares
+  size_t scope_count_ = 0;
   Scope* top_ = nullptr;
   /// Interns `name` (which must outlive the table); returns its id.
   uint32_t InternId(std::string_view name);
@@ -290,6 +300,11 @@ std::unique_ptr<SymbolTable> BuildSymbolTable(const ParsedModule& module, ParseE
 /// parsed from (positions of errors and the caret line come from them).
 std::unique_ptr<SymbolTable> BuildSymbolTable(const ast::Node* root, std::string_view text,
                                               const ast::LineTable& lines, ParseError* error);
+
+/// BuildSymbolTable into `*table`, which is emptied first and whose scope objects and buffers
+/// are reused (a thread analyzing module after module allocates them once). On false (the
+/// SyntaxError of *error) the table's content is unspecified.
+bool BuildSymbolTableInto(const ParsedModule& module, SymbolTable* table, ParseError* error);
 
 /// Appends the dump-scopes layout (DESIGN.md section 2) of `table` to `out`.
 void DumpScopes(const SymbolTable& table, std::string* out);

@@ -366,5 +366,80 @@ TEST_F(SymtableLookup, ClassNames) {
   EXPECT_EQ(table_->Resolve(global, "nope").symbol, nullptr);
 }
 
+TEST(Symtable, AReusedTableGivesWhatAFreshOneGives) {
+  // Analyze reuses one table per thread (BuildSymbolTableInto): module after module, including
+  // after one that failed and one with many more scopes and names, the dump and the occurrence
+  // lookups must be those of a table built fresh.
+  const std::vector<std::string> sources = {
+      "class C:\n    __x = 1\n    def m(self):\n        return [self.__x for _ in ()]\n",
+      "def f(a, b=lambda: c):\n    global g\n    def h():\n        nonlocal a\n        a += 1\n"
+      "    return (h, [a for a in b])\n",
+      "nonlocal x\n",  // rejected by the symbol table
+      "type T[X: int = str] = list[X]\nclass D[U](T):\n    def m[V](self) -> U | V: ...\n",
+      "x = 1\n",
+      "import os.path as p, sys\nfrom . import z\ntry:\n    pass\nexcept E as e:\n    del e\n",
+  };
+  std::string big;
+  for (int i = 0; i < 300; ++i) {
+    big += "def f" + std::to_string(i) + "(p" + std::to_string(i) + "):\n    v" +
+           std::to_string(i) + " = p" + std::to_string(i) + "\n    return lambda: v" +
+           std::to_string(i) + "\n";
+  }
+  std::vector<std::string> all = sources;
+  all.insert(all.begin() + 2, big);
+  all.insert(all.end(), sources.begin(), sources.end());
+  SymbolTable reused;
+  for (const std::string& source : all) {
+    ParsedModule module = Parse(source);
+    ASSERT_TRUE(module.ok()) << source;
+    ParseError fresh_error, reused_error;
+    auto fresh = BuildSymbolTable(module, &fresh_error);
+    std::string want, got;
+    if (fresh) DumpScopes(*fresh, &want);
+    bool ok = BuildSymbolTableInto(module, &reused, &reused_error);
+    ASSERT_EQ(ok, fresh != nullptr) << source;
+    if (!ok) {
+      EXPECT_EQ(reused_error.message, fresh_error.message);
+      EXPECT_EQ(reused_error.lineno, fresh_error.lineno);
+      continue;
+    }
+    DumpScopes(reused, &got);
+    EXPECT_EQ(got, want) << source;
+    EXPECT_EQ(reused.scope_count(), fresh->scope_count());
+    // Every Name resolves alike in both (the tree's per-node slot was last set by `reused`).
+    std::vector<const Node*> work{module.root()};
+    size_t names = 0;
+    while (!work.empty()) {
+      const Node* n = work.back();
+      work.pop_back();
+      if (n->kind == Kind::Name) {
+        ++names;
+        NameResolution a = fresh->Resolve(n), b = reused.Resolve(n);
+        ASSERT_EQ(a.symbol != nullptr, b.symbol != nullptr);
+        if (a.symbol != nullptr) {
+          EXPECT_EQ(a.symbol->name, b.symbol->name);
+          EXPECT_EQ(a.binding, b.binding);
+          EXPECT_EQ(a.scope->index(), b.scope->index());
+          EXPECT_EQ(a.owner == nullptr, b.owner == nullptr);
+          if (a.owner != nullptr) {
+            EXPECT_EQ(a.owner->index(), b.owner->index());
+          }
+        }
+      }
+      for (uint32_t i = 0; i < ast::FieldCount(n->kind); ++i) {
+        ast::FieldType t = ast::Field(n->kind, i).type;
+        if ((t == ast::FieldType::NODE || t == ast::FieldType::OPT_NODE) && n->fields[i].node) {
+          work.push_back(n->fields[i].node);
+        } else if (t == ast::FieldType::NODE_LIST) {
+          for (const ast::Slot& c : *n->fields[i].list) {
+            if (c.node != nullptr) work.push_back(c.node);
+          }
+        }
+      }
+    }
+    EXPECT_GT(names, 0u);
+  }
+}
+
 }  // namespace
 }  // namespace ast2graph::semantic
