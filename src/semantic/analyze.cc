@@ -80,10 +80,12 @@ struct AnalyzeWorkspace {
 
   /// After a module: what an unusually large one grew is released rather than kept for the
   /// thread's lifetime (a generated file of 100,000 statements makes megabytes of points).
-  void Trim() {
+  /// `used`: the flows this module filled (the others were checked after earlier modules).
+  void Trim(size_t used) {
     constexpr size_t kMaxFlows = 4096, kMaxPoints = 1 << 16;
     if (flows.size() > kMaxFlows) flows.resize(kMaxFlows);
-    for (ScopeFlow& f : flows) {
+    for (size_t i = 0; i < std::min(used, flows.size()); ++i) {
+      ScopeFlow& f = flows[i];
       if (f.points.capacity() > kMaxPoints || f.edges.capacity() > 2 * kMaxPoints) f = ScopeFlow();
     }
     if (scratch.primary.capacity() > kMaxPoints || scratch.keys.capacity() > kMaxPoints) {
@@ -117,7 +119,7 @@ FileSemantics AnalyzeTimed(const ParsedModule& module, const ModuleContext& cont
   bool scoped = BuildSymbolTableInto(module, &table, &error);
   lap(times != nullptr ? &times->scopes : nullptr);
   if (!scoped) {
-    workspace.Trim();
+    workspace.Trim(0);
     return out;
   }
   const size_t count = BuildModuleFlows(module.root(), &workspace.scratch, &workspace.flows);
@@ -128,7 +130,7 @@ FileSemantics AnalyzeTimed(const ParsedModule& module, const ModuleContext& cont
   for (const ScopeFlow& f : flows) total += f.next.size();
   out.next.reserve(total);
   for (const ScopeFlow& f : flows) out.next.insert(out.next.end(), f.next.begin(), f.next.end());
-  workspace.Trim();
+  workspace.Trim(count);
   lap(times != nullptr ? &times->defuse : nullptr);
   return out;
 }

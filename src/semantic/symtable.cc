@@ -170,26 +170,6 @@ void Scope::Reset() {
   symbol_ids_.clear();
 }
 
-void SymbolTable::Reset() {
-  scope_count_ = 0;
-  top_ = nullptr;
-  names_.clear();
-  name_hashes_.clear();
-  std::fill(name_slots_.begin(), name_slots_.end(), 0);
-  std::fill(symbol_slots_.begin(), symbol_slots_.end(), SymbolSlot{0, kNoId});
-  symbol_count_ = 0;
-  occurrences_.clear();
-  occurrence_next_.clear();
-  body_scopes_.clear();
-  type_param_scopes_.clear();
-  strings_.clear();
-}
-
-bool SymbolTable::Oversized() const {
-  constexpr size_t kMax = size_t{1} << 16;
-  return scopes_.size() > kMax / 16 || name_slots_.size() > kMax || symbol_slots_.size() > kMax ||
-         occurrences_.capacity() > kMax;
-}
 
 namespace {
 
@@ -302,6 +282,51 @@ void SymbolTable::SetSymbol(uint32_t scope, uint32_t id, uint32_t index) {
       return;
     }
   }
+}
+
+void SymbolTable::Reset() {
+  top_ = nullptr;
+  // Empty the hash slots the last module used, not every slot the largest module needed: each
+  // name and symbol is found where it sits and cleared (a table with removed symbols, whose
+  // tombstones cannot be found that way, is cleared whole).
+  if (!name_slots_.empty()) {
+    const size_t mask = name_slots_.size() - 1;
+    for (uint32_t id = 0; id < names_.size(); ++id) {
+      size_t i = name_hashes_[id] & mask;
+      while (name_slots_[i] != id + 1) i = (i + 1) & mask;
+      name_slots_[i] = 0;
+    }
+  }
+  names_.clear();
+  name_hashes_.clear();
+  size_t live = 0;
+  for (size_t sc = 0; sc < scope_count_; ++sc) live += scopes_[sc]->symbol_ids_.size();
+  if (live != symbol_count_) {
+    std::fill(symbol_slots_.begin(), symbol_slots_.end(), SymbolSlot{0, kNoId});
+  } else if (!symbol_slots_.empty()) {
+    const size_t mask = symbol_slots_.size() - 1;
+    for (size_t sc = 0; sc < scope_count_; ++sc) {
+      for (uint32_t id : scopes_[sc]->symbol_ids_) {
+        const uint64_t key = (uint64_t{sc} << 32) | id;
+        size_t i = HashKey(key) & mask;
+        while (symbol_slots_[i].key != key || symbol_slots_[i].index == kNoId) i = (i + 1) & mask;
+        symbol_slots_[i] = SymbolSlot{0, kNoId};
+      }
+    }
+  }
+  symbol_count_ = 0;
+  scope_count_ = 0;
+  occurrences_.clear();
+  occurrence_next_.clear();
+  body_scopes_.clear();
+  type_param_scopes_.clear();
+  strings_.clear();
+}
+
+bool SymbolTable::Oversized() const {
+  constexpr size_t kMax = size_t{1} << 16;
+  return scopes_.size() > kMax / 16 || name_slots_.size() > kMax || symbol_slots_.size() > kMax ||
+         occurrences_.capacity() > kMax;
 }
 
 namespace {
