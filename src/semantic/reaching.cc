@@ -90,58 +90,82 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
     w.pos[d] = p;
   }
 
-  // Predecessors and the reverse post-order of live points, from the entry.
+  // Predecessors of the live points.
   w.pred_first.assign(num_points + 1, 0);
-  w.succ_first.assign(num_points + 1, 0);
+  // The flow builder creates points in execution order: when every edge leads to a later point
+  // or to the exit (a flow without a loop), that order with the exit last is topological, and
+  // neither a search for the order nor a second pass is needed.
+  bool forward = f.entry_point == 0 && f.exit_point == 1;
   for (const FlowEdge& e : f.edges) {
     if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
     ++w.pred_first[e.to + 1];
-    ++w.succ_first[e.from + 1];
+    forward = forward && e.from != 1 && (e.to == 1 || e.from < e.to);
   }
   PrefixSums(&w.pred_first);
-  PrefixSums(&w.succ_first);
   w.preds.resize(w.pred_first[num_points]);
-  w.succs.resize(w.succ_first[num_points]);
-  {
-    w.at.assign(w.pred_first.begin(), w.pred_first.end() - 1);
-    std::vector<uint32_t>& sat = w.rpo_index;  // borrowed as a cursor
-    sat.assign(w.succ_first.begin(), w.succ_first.end() - 1);
-    for (const FlowEdge& e : f.edges) {
-      if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-      w.preds[w.at[e.to]++] = {e.from, e.from_in_state};
-      w.succs[sat[e.from]++] = e.to;
-    }
+  w.at.assign(w.pred_first.begin(), w.pred_first.end() - 1);
+  for (const FlowEdge& e : f.edges) {
+    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    w.preds[w.at[e.to]++] = {e.from, e.from_in_state};
   }
   w.rpo.clear();
   w.seen.assign(num_points, 0);
-  w.dfs.clear();
-  w.dfs.push_back({f.entry_point, w.succ_first[f.entry_point]});
-  w.seen[f.entry_point] = 1;
-  while (!w.dfs.empty()) {
-    auto& [p, next] = w.dfs.back();
-    if (next < w.succ_first[p + 1]) {
-      uint32_t q = w.succs[next++];
-      if (w.seen[q] == 0) {
-        w.seen[q] = 1;
-        w.dfs.push_back({q, w.succ_first[q]});
-      }
-    } else {
-      w.rpo.push_back(p);
-      w.dfs.pop_back();
-    }
-  }
-  std::reverse(w.rpo.begin(), w.rpo.end());
-  // Without a back edge (every reached predecessor comes earlier in reverse post-order), one pass
-  // in that order reaches the fixed point: most scopes have no loop.
-  w.rpo_index.assign(num_points, kNone);
-  for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
   bool acyclic = true;
-  for (uint32_t p : w.rpo) {
-    for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1] && acyclic; ++i) {
-      uint32_t q = w.preds[i].first;
-      acyclic = w.seen[q] == 0 || w.rpo_index[q] < w.rpo_index[p];
+  if (forward) {
+    auto visit = [&](uint32_t p) {
+      bool reached = p == f.entry_point;
+      for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1] && !reached; ++i) {
+        reached = w.seen[w.preds[i].first] != 0;
+      }
+      if (!reached) return;
+      w.seen[p] = 1;
+      w.rpo.push_back(p);
+    };
+    visit(0);
+    for (uint32_t p = 2; p < num_points; ++p) visit(p);
+    visit(1);
+  } else {
+    // Reverse post-order of a search from the entry.
+    w.succ_first.assign(num_points + 1, 0);
+    for (const FlowEdge& e : f.edges) {
+      if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+      ++w.succ_first[e.from + 1];
     }
-    if (!acyclic) break;
+    PrefixSums(&w.succ_first);
+    w.succs.resize(w.succ_first[num_points]);
+    w.at.assign(w.succ_first.begin(), w.succ_first.end() - 1);
+    for (const FlowEdge& e : f.edges) {
+      if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+      w.succs[w.at[e.from]++] = e.to;
+    }
+    w.dfs.clear();
+    w.dfs.push_back({f.entry_point, w.succ_first[f.entry_point]});
+    w.seen[f.entry_point] = 1;
+    while (!w.dfs.empty()) {
+      auto& [p, next] = w.dfs.back();
+      if (next < w.succ_first[p + 1]) {
+        uint32_t q = w.succs[next++];
+        if (w.seen[q] == 0) {
+          w.seen[q] = 1;
+          w.dfs.push_back({q, w.succ_first[q]});
+        }
+      } else {
+        w.rpo.push_back(p);
+        w.dfs.pop_back();
+      }
+    }
+    std::reverse(w.rpo.begin(), w.rpo.end());
+    // Without a back edge (every reached predecessor comes earlier in reverse post-order), one
+    // pass in that order reaches the fixed point.
+    w.rpo_index.assign(num_points, kNone);
+    for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
+    for (uint32_t p : w.rpo) {
+      for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1] && acyclic; ++i) {
+        uint32_t q = w.preds[i].first;
+        acyclic = w.seen[q] == 0 || w.rpo_index[q] < w.rpo_index[p];
+      }
+      if (!acyclic) break;
+    }
   }
 
   w.in.resize(num_points);
