@@ -82,15 +82,16 @@ class KeyTable {
       if (slot.id == kEmpty) {
         slot = {key, next_id};
         ++size_;
+        used_.push_back(static_cast<uint32_t>(i));
         return {next_id, true};
       }
       if (slot.key == key) return {slot.id, false};
     }
   }
-  /// Empties the table, keeping its slots.
+  /// Empties the table, keeping its slots: only those in use are cleared.
   void Clear() {
-    if (size_ == 0) return;
-    std::fill(slots_.begin(), slots_.end(), Slot{});
+    for (uint32_t i : used_) slots_[i] = Slot{};
+    used_.clear();
     size_ = 0;
   }
   size_t capacity() const { return slots_.capacity(); }
@@ -111,14 +112,17 @@ class KeyTable {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
     const size_t mask = slots_.size() - 1;
+    used_.clear();
     for (const Slot& s : old) {
       if (s.id == kEmpty) continue;
       size_t i = Hash(s.key) & mask;
       while (slots_[i].id != kEmpty) i = (i + 1) & mask;
       slots_[i] = s;
+      used_.push_back(static_cast<uint32_t>(i));
     }
   }
   std::vector<Slot> slots_;
+  std::vector<uint32_t> used_;  ///< the slots filled since the last Clear
   size_t size_ = 0;
 };
 
@@ -245,6 +249,7 @@ struct DefUseBuffers {
   std::vector<Reference> refs;
   std::vector<SortKey> sort_keys, sort_scratch;
   std::vector<std::string_view> chain;  ///< ResolveReference's attribute names
+  std::vector<DependsEdge> sorted_edges;
 
   void Clear() {
     occs.clear();
@@ -283,6 +288,7 @@ struct DefUseBuffers {
     if (sort_keys.capacity() > kMax) {
       sort_keys = {};
       sort_scratch = {};
+      sorted_edges = {};
     }
   }
 };
@@ -309,6 +315,8 @@ class DefUse {
       Expand();
     }
     cur_ = nullptr;
+    // Most uses get one definition: room for that many edges at once instead of doubling.
+    out_->depends.reserve(buf_.occs.size() + buf_.loose.size());
     for (FlowState& fs : buf_.states) {
       if (fs.scope != nullptr) Dataflow(fs);
     }
@@ -899,8 +907,8 @@ class DefUse {
           if (a.kinds != b.kinds) return a.kinds < b.kinds;
           return deps[a.index].name < deps[b.index].name;
         });
-    std::vector<DependsEdge> sorted;
-    sorted.reserve(deps.size());
+    std::vector<DependsEdge>& sorted = buf_.sorted_edges;
+    sorted.clear();
     for (const SortKey& k : keys) {
       const DependsEdge& e = deps[k.index];
       if (!sorted.empty() && sorted.back().from == e.from && sorted.back().to == e.to &&
@@ -909,7 +917,7 @@ class DefUse {
       }
       sorted.push_back(e);
     }
-    deps = std::move(sorted);
+    deps.assign(sorted.begin(), sorted.end());  // fits: no allocation
     auto& ext = out_->external;
     auto ext_key = [](const ExternalRef& r) {
       return std::make_tuple(PosKey(r.from), static_cast<int>(r.type), std::string_view(r.module),

@@ -216,7 +216,16 @@ class SymbolTable {
     const Scope* scope = nullptr;
     uint32_t index = 0;
   };
-  SymbolRef FindOccurrence(const ast::Node* node, std::string_view identifier = {}) const;
+  SymbolRef FindOccurrence(const ast::Node* node, std::string_view identifier) const;
+  /// The first symbol `node` recorded (FindOccurrence with an empty identifier), inline: def-use
+  /// asks this for every name.
+  SymbolRef FindOccurrence(const ast::Node* node) const {
+    uint32_t o = node->aux - 1;  // Node::aux 0 (never recorded) wraps to a miss
+    if (o < occurrences_.size() && occurrences_[o].node == node) {
+      return {scopes_[occurrences_[o].scope].get(), occurrences_[o].symbol};
+    }
+    return FindOccurrence(node, std::string_view());
+  }
   /// Resolve for symbols()[index] of `scope` (what Resolve does after FindOccurrence).
   NameResolution ResolveSymbol(const Scope& scope, uint32_t index) const;
 
