@@ -82,19 +82,18 @@ class KeyTable {
       if (slot.id == kEmpty) {
         slot = {key, next_id};
         ++size_;
-        used_.push_back(static_cast<uint32_t>(i));
         return {next_id, true};
       }
       if (slot.key == key) return {slot.id, false};
     }
   }
-  /// Empties the table, keeping its slots: only those in use are cleared.
+  /// Empties the table. It starts small again (sized for the next module, not the largest so
+  /// far); its buffers keep their capacity.
   void Clear() {
-    for (uint32_t i : used_) slots_[i] = Slot{};
-    used_.clear();
+    slots_.clear();
     size_ = 0;
   }
-  size_t capacity() const { return slots_.capacity(); }
+  size_t capacity() const { return std::max(slots_.capacity(), spare_.capacity()); }
 
  private:
   static constexpr uint32_t kEmpty = 0xffffffffu;
@@ -109,20 +108,17 @@ class KeyTable {
     return k ^ (k >> 31);
   }
   void Grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
-    const size_t mask = slots_.size() - 1;
-    used_.clear();
-    for (const Slot& s : old) {
+    spare_.assign(slots_.empty() ? 256 : slots_.size() * 2, Slot{});
+    const size_t mask = spare_.size() - 1;
+    for (const Slot& s : slots_) {
       if (s.id == kEmpty) continue;
       size_t i = Hash(s.key) & mask;
-      while (slots_[i].id != kEmpty) i = (i + 1) & mask;
-      slots_[i] = s;
-      used_.push_back(static_cast<uint32_t>(i));
+      while (spare_[i].id != kEmpty) i = (i + 1) & mask;
+      spare_[i] = s;
     }
+    slots_.swap(spare_);
   }
-  std::vector<Slot> slots_;
-  std::vector<uint32_t> used_;  ///< the slots filled since the last Clear
+  std::vector<Slot> slots_, spare_;  ///< spare_: the rehash target, swapped in on growth
   size_t size_ = 0;
 };
 

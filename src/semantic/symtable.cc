@@ -219,7 +219,9 @@ uint32_t SymbolTable::FindId(std::string_view name) const {
 uint32_t SymbolTable::InternId(std::string_view name) {
   const uint32_t hash = HashName(name);
   if ((names_.size() + 1) * 2 > name_slots_.size()) {  // keep the load under 1/2
-    std::vector<uint32_t> slots(std::max<size_t>(64, name_slots_.size() * 2), 0);
+    // Rehash into the spare buffer (a reused table's buffers keep their capacity).
+    std::vector<uint32_t>& slots = spare_name_slots_;
+    slots.assign(std::max<size_t>(64, name_slots_.size() * 2), 0);
     const size_t mask = slots.size() - 1;
     for (uint32_t id = 0; id < names_.size(); ++id) {
       size_t i = name_hashes_[id] & mask;
@@ -255,8 +257,8 @@ uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
 void SymbolTable::SetSymbol(uint32_t scope, uint32_t id, uint32_t index) {
   const uint64_t key = (uint64_t{scope} << 32) | id;
   if ((symbol_count_ + 1) * 2 > symbol_slots_.size()) {
-    std::vector<SymbolSlot> slots(std::max<size_t>(64, symbol_slots_.size() * 2),
-                                  SymbolSlot{0, kNoId});
+    std::vector<SymbolSlot>& slots = spare_symbol_slots_;
+    slots.assign(std::max<size_t>(64, symbol_slots_.size() * 2), SymbolSlot{0, kNoId});
     const size_t mask = slots.size() - 1;
     symbol_count_ = 0;
     for (const SymbolSlot& old : symbol_slots_) {
@@ -286,34 +288,13 @@ void SymbolTable::SetSymbol(uint32_t scope, uint32_t id, uint32_t index) {
 
 void SymbolTable::Reset() {
   top_ = nullptr;
-  // Empty the hash slots the last module used, not every slot the largest module needed: each
-  // name and symbol is found where it sits and cleared (a table with removed symbols, whose
-  // tombstones cannot be found that way, is cleared whole).
-  if (!name_slots_.empty()) {
-    const size_t mask = name_slots_.size() - 1;
-    for (uint32_t id = 0; id < names_.size(); ++id) {
-      size_t i = name_hashes_[id] & mask;
-      while (name_slots_[i] != id + 1) i = (i + 1) & mask;
-      name_slots_[i] = 0;
-    }
-  }
+  // The hash tables start small again, as a new table's would: tables sized for the largest
+  // module so far would spread a small module's lookups over memory it does not need. Their
+  // buffers keep their capacity (growth rehashes into the spare ones and swaps).
+  name_slots_.clear();
   names_.clear();
   name_hashes_.clear();
-  size_t live = 0;
-  for (size_t sc = 0; sc < scope_count_; ++sc) live += scopes_[sc]->symbol_ids_.size();
-  if (live != symbol_count_) {
-    std::fill(symbol_slots_.begin(), symbol_slots_.end(), SymbolSlot{0, kNoId});
-  } else if (!symbol_slots_.empty()) {
-    const size_t mask = symbol_slots_.size() - 1;
-    for (size_t sc = 0; sc < scope_count_; ++sc) {
-      for (uint32_t id : scopes_[sc]->symbol_ids_) {
-        const uint64_t key = (uint64_t{sc} << 32) | id;
-        size_t i = HashKey(key) & mask;
-        while (symbol_slots_[i].key != key || symbol_slots_[i].index == kNoId) i = (i + 1) & mask;
-        symbol_slots_[i] = SymbolSlot{0, kNoId};
-      }
-    }
-  }
+  symbol_slots_.clear();
   symbol_count_ = 0;
   scope_count_ = 0;
   occurrences_.clear();
@@ -325,8 +306,9 @@ void SymbolTable::Reset() {
 
 bool SymbolTable::Oversized() const {
   constexpr size_t kMax = size_t{1} << 16;
-  return scopes_.size() > kMax / 16 || name_slots_.size() > kMax || symbol_slots_.size() > kMax ||
-         occurrences_.capacity() > kMax;
+  return scopes_.size() > kMax / 16 || name_slots_.capacity() > kMax ||
+         spare_name_slots_.capacity() > kMax || symbol_slots_.capacity() > kMax ||
+         spare_symbol_slots_.capacity() > kMax || occurrences_.capacity() > kMax;
 }
 
 namespace {

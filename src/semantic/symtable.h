@@ -283,11 +283,13 @@ class SymbolTable {
   std::vector<std::string_view> names_;    // id -> name
   std::vector<uint32_t> name_hashes_;      // id -> hash of the name
   std::vector<uint32_t> name_slots_;       // id + 1, or 0 when empty
+  std::vector<uint32_t> spare_name_slots_;  // rehash target, swapped in on growth
   struct SymbolSlot {
     uint64_t key;    // scope << 32 | id
     uint32_t index;  // symbol index, kNoId = empty, kNoId - 1 = removed
   };
   std::vector<SymbolSlot> symbol_slots_;
+  std::vector<SymbolSlot> spare_symbol_slots_;
   size_t symbol_count_ = 0;                // occupied or removed slots
   std::vector<Occurrence> occurrences_;         // in recording order
   // Node -> its first occurrence: Node::aux holds its index + 1 (set by IndexOccurrences); the
