@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <span>
 #include <vector>
 
 #include "ast2graph/parse.h"
@@ -151,11 +152,12 @@ void SetSemanticCounters(benchmark::State& state) {
 
 void BM_SemanticScopes(benchmark::State& state) {
   LoadModules();
+  // Into one reused table, as Analyze does.
+  ast2graph::semantic::SymbolTable table;
   for (auto _ : state) {
     for (const AnalyzedFile& a : g_modules) {
       ast2graph::ParseError error;
-      auto table = ast2graph::semantic::BuildSymbolTable(a.module, &error);
-      benchmark::DoNotOptimize(table.get());
+      benchmark::DoNotOptimize(ast2graph::semantic::BuildSymbolTableInto(a.module, &table, &error));
     }
   }
   SetSemanticCounters(state);
@@ -165,11 +167,15 @@ void BM_SemanticScopes(benchmark::State& state) {
 void BM_SemanticFlow(benchmark::State& state) {
   LoadModules();
   namespace sem = ast2graph::semantic;
+  // Flows into reused buffers, as Analyze does.
+  sem::FlowScratch scratch;
+  std::vector<sem::ScopeFlow> all_flows;
   for (auto _ : state) {
     for (const AnalyzedFile& a : g_modules) {
       if (a.table == nullptr) continue;
       sem::FileSemantics out;
-      std::vector<sem::ScopeFlow> flows = sem::BuildModuleFlows(a.module.root());
+      std::span<const sem::ScopeFlow> flows(
+          all_flows.data(), sem::BuildModuleFlows(a.module.root(), &scratch, &all_flows));
       sem::AnalyzeDefUse(*a.table, flows, a.context, &out);
       size_t total = 0;
       for (const sem::ScopeFlow& f : flows) total += f.next.size();
