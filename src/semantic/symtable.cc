@@ -244,7 +244,15 @@ uint32_t SymbolTable::InternId(std::string_view name) {
 }
 
 uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
-  if (symbol_slots_.empty()) return kNoId;
+  const Scope& sc = *scopes_[scope];
+  if (!sc.hashed_) {
+    // A small scope (most are): its ids in place are quicker to scan than a hash probe.
+    const uint32_t* ids = sc.symbol_ids_.data();
+    for (uint32_t i = 0, n = static_cast<uint32_t>(sc.symbol_ids_.size()); i < n; ++i) {
+      if (ids[i] == id) return i;
+    }
+    return kNoId;
+  }
   const uint64_t key = (uint64_t{scope} << 32) | id;
   const size_t mask = symbol_slots_.size() - 1;
   for (size_t i = HashKey(key) & mask;; i = (i + 1) & mask) {
@@ -255,6 +263,15 @@ uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
 }
 
 void SymbolTable::SetSymbol(uint32_t scope, uint32_t id, uint32_t index) {
+  Scope& sc = *scopes_[scope];
+  if (!sc.hashed_) {
+    if (sc.symbol_ids_.size() <= kScanSymbols) return;  // found by scanning its ids
+    // The scope outgrew scanning: from now on all its symbols are in the hash.
+    sc.hashed_ = true;
+    for (uint32_t i = 0; i < sc.symbol_ids_.size(); ++i) {
+      if (sc.symbol_ids_[i] != id) SetSymbol(scope, sc.symbol_ids_[i], i);
+    }
+  }
   const uint64_t key = (uint64_t{scope} << 32) | id;
   if ((symbol_count_ + 1) * 2 > symbol_slots_.size()) {
     std::vector<SymbolSlot>& slots = spare_symbol_slots_;

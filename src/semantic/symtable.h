@@ -158,6 +158,7 @@ class Scope {
   std::vector<const Scope*> children_;
   std::vector<Symbol> symbols_;
   std::vector<uint32_t> symbol_ids_;  // interned name id of each symbol
+  bool hashed_ = false;  // its symbols are in SymbolTable's hash (else found by scanning the ids)
 
   /// A fresh scope again (for a table reused by BuildSymbolTableInto); the vectors keep their
   /// capacity.
@@ -275,8 +276,11 @@ class SymbolTable {
   Scope* top_ = nullptr;
   /// Interns `name` (which must outlive the table); returns its id.
   uint32_t InternId(std::string_view name);
-  /// Records symbol `index` of `scope` under name `id` (kNoId as index removes it).
+  /// Records symbol `index` of `scope` under name `id` (kNoId as index removes it), after the
+  /// scope's symbol_ids_ changed. Scopes of up to kScanSymbols symbols are not hashed: FindSymbol
+  /// scans their ids.
   void SetSymbol(uint32_t scope, uint32_t id, uint32_t index);
+  static constexpr size_t kScanSymbols = 16;
 
   // Open-addressing hash tables (linear probing, power-of-two sizes): the analysis does one
   // name lookup per name occurrence, where node-based maps cost more than the parse.
