@@ -913,7 +913,7 @@ class DefUse {
       }
       sorted.push_back(e);
     }
-    deps.assign(sorted.begin(), sorted.end());  // fits: no allocation
+    deps.swap(sorted);  // the buffer leaves with the output; the one just filled is kept
     auto& ext = out_->external;
     auto ext_key = [](const ExternalRef& r) {
       return std::make_tuple(PosKey(r.from), static_cast<int>(r.type), std::string_view(r.module),

@@ -352,8 +352,9 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
 void SymbolTable::IndexOccurrences() {
   occurrence_next_.assign(occurrences_.size(), kNoId);
   for (const Occurrence& o : occurrences_) o.node->aux = 0;
-  // Per first occurrence of a node, the last one so far (the chain's tail).
-  std::vector<uint32_t> tail(occurrences_.size(), kNoId);
+  // Per first occurrence of a node, the last one so far (the chain's tail); set before read.
+  std::vector<uint32_t>& tail = occurrence_tail_;
+  tail.resize(occurrences_.size());
   for (uint32_t o = 0; o < occurrences_.size(); ++o) {
     const ast::Node* node = occurrences_[o].node;
     if (node->aux == 0) {

@@ -299,6 +299,7 @@ class SymbolTable {
   // Node -> its first occurrence: Node::aux holds its index + 1 (set by IndexOccurrences); the
   // later occurrences of a node follow occurrence_next_ (kNoId ends the chain).
   std::vector<uint32_t> occurrence_next_;
+  std::vector<uint32_t> occurrence_tail_;  // IndexOccurrences' scratch
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
   std::vector<std::unique_ptr<char[]>> strings_;  // mangled and synthesized names
