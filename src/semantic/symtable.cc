@@ -205,14 +205,28 @@ uint64_t HashKey(uint64_t k) {
 
 }  // namespace
 
+namespace {
+
+/// Identifier equality without a library call for the short names most are.
+bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return std::memcmp(a.data(), b.data(), a.size()) == 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 uint32_t SymbolTable::FindId(std::string_view name) const {
   if (name_slots_.empty()) return kNoId;
   const uint32_t hash = HashName(name);
   const size_t mask = name_slots_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    uint32_t slot = name_slots_[i];
-    if (slot == 0) return kNoId;
-    if (name_hashes_[slot - 1] == hash && names_[slot - 1] == name) return slot - 1;
+    const NameSlot& slot = name_slots_[i];
+    if (slot.id_plus_1 == 0) return kNoId;
+    if (slot.hash == hash && SameName(names_[slot.id_plus_1 - 1], name)) return slot.id_plus_1 - 1;
   }
 }
 
@@ -220,26 +234,26 @@ uint32_t SymbolTable::InternId(std::string_view name) {
   const uint32_t hash = HashName(name);
   if ((names_.size() + 1) * 2 > name_slots_.size()) {  // keep the load under 1/2
     // Rehash into the spare buffer (a reused table's buffers keep their capacity).
-    std::vector<uint32_t>& slots = spare_name_slots_;
-    slots.assign(std::max<size_t>(64, name_slots_.size() * 2), 0);
+    std::vector<NameSlot>& slots = spare_name_slots_;
+    slots.assign(std::max<size_t>(64, name_slots_.size() * 2), NameSlot{});
     const size_t mask = slots.size() - 1;
-    for (uint32_t id = 0; id < names_.size(); ++id) {
-      size_t i = name_hashes_[id] & mask;
-      while (slots[i] != 0) i = (i + 1) & mask;
-      slots[i] = id + 1;
+    for (const NameSlot& old : name_slots_) {
+      if (old.id_plus_1 == 0) continue;
+      size_t i = old.hash & mask;
+      while (slots[i].id_plus_1 != 0) i = (i + 1) & mask;
+      slots[i] = old;
     }
     name_slots_.swap(slots);
   }
   const size_t mask = name_slots_.size() - 1;
   size_t i = hash & mask;
-  for (; name_slots_[i] != 0; i = (i + 1) & mask) {
-    uint32_t id = name_slots_[i] - 1;
-    if (name_hashes_[id] == hash && names_[id] == name) return id;
+  for (; name_slots_[i].id_plus_1 != 0; i = (i + 1) & mask) {
+    const NameSlot& slot = name_slots_[i];
+    if (slot.hash == hash && SameName(names_[slot.id_plus_1 - 1], name)) return slot.id_plus_1 - 1;
   }
   const uint32_t id = static_cast<uint32_t>(names_.size());
   names_.push_back(name);
-  name_hashes_.push_back(hash);
-  name_slots_[i] = id + 1;
+  name_slots_[i] = {hash, id + 1};
   return id;
 }
 
@@ -310,7 +324,6 @@ void SymbolTable::Reset() {
   // buffers keep their capacity (growth rehashes into the spare ones and swaps).
   name_slots_.clear();
   names_.clear();
-  name_hashes_.clear();
   symbol_slots_.clear();
   symbol_count_ = 0;
   scope_count_ = 0;

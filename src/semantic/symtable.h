@@ -285,9 +285,12 @@ class SymbolTable {
   // Open-addressing hash tables (linear probing, power-of-two sizes): the analysis does one
   // name lookup per name occurrence, where node-based maps cost more than the parse.
   std::vector<std::string_view> names_;    // id -> name
-  std::vector<uint32_t> name_hashes_;      // id -> hash of the name
-  std::vector<uint32_t> name_slots_;       // id + 1, or 0 when empty
-  std::vector<uint32_t> spare_name_slots_;  // rehash target, swapped in on growth
+  struct NameSlot {
+    uint32_t hash = 0;       // of the name
+    uint32_t id_plus_1 = 0;  // 0 when empty
+  };
+  std::vector<NameSlot> name_slots_;
+  std::vector<NameSlot> spare_name_slots_;  // rehash target, swapped in on growth
   struct SymbolSlot {
     uint64_t key;    // scope << 32 | id
     uint32_t index;  // symbol index, kNoId = empty, kNoId - 1 = removed
