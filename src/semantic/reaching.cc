@@ -53,15 +53,16 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   const auto num_points = static_cast<uint32_t>(f.points.size());
   const RdOcc* occs = pb.occs;
 
-  // Definitions: pseudo ones first (a used name in a class body), then Def/Gen occurrences.
+  // Definitions: pseudo ones first (a used name in a class body), then Def/Gen occurrences of
+  // the names read in this flow (the others reach no use here; with want_exit all count).
   w.def_occ.clear();
   w.def_key.clear();
   w.occ_def.assign(pb.num_occs, kNone);
-  if (pb.entry_pseudo) {
-    w.used.assign(pb.num_keys, 0);
-    for (uint32_t i = 0; i < pb.num_occs; ++i) {
-      if (occs[i].type == RdType::kUse && w.used[occs[i].key] == 0) {
-        w.used[occs[i].key] = 1;
+  w.used.assign(pb.num_keys, 0);
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    if (occs[i].type == RdType::kUse && w.used[occs[i].key] == 0) {
+      w.used[occs[i].key] = 1;
+      if (pb.entry_pseudo) {
         w.def_occ.push_back(kPseudoDef);
         w.def_key.push_back(occs[i].key);
       }
@@ -69,7 +70,8 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   }
   const auto num_pseudo = static_cast<uint32_t>(w.def_occ.size());
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
-    if (occs[i].type == RdType::kDef || occs[i].type == RdType::kGen) {
+    if ((occs[i].type == RdType::kDef || occs[i].type == RdType::kGen) &&
+        (pb.want_exit || w.used[occs[i].key] != 0)) {
       w.occ_def[i] = static_cast<uint32_t>(w.def_occ.size());
       w.def_occ.push_back(i);
       w.def_key.push_back(occs[i].key);
@@ -184,10 +186,13 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
     };
     uint64_t entry_bits = 0;
     for (uint32_t d = 0; d < num_pseudo; ++d) entry_bits |= gen_bit(d);
+    // A definition left out (occ_def kNone) is of a name with no tracked definition: its kill
+    // mask is empty, and it generates nothing.
     auto step = [&](uint32_t i, uint64_t s) {
       switch (occs[i].type) {
-        case RdType::kDef: return (s & ~w.kill[occs[i].key]) | gen_bit(w.occ_def[i]);
-        case RdType::kGen: return s | gen_bit(w.occ_def[i]);
+        case RdType::kDef:
+          return (s & ~w.kill[occs[i].key]) | (w.occ_def[i] != kNone ? gen_bit(w.occ_def[i]) : 0);
+        case RdType::kGen: return s | (w.occ_def[i] != kNone ? gen_bit(w.occ_def[i]) : 0);
         case RdType::kKill: return s & ~w.kill[occs[i].key];
         case RdType::kUse: break;
       }
