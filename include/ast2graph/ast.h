@@ -132,7 +132,8 @@ struct Node {
   /// number here (it fills what would be padding). The semantic symbol table stores each
   /// recorded name's occurrence index + 1, so that def-use finds it without a node hash; a
   /// reader must check that the number still refers to this node (another table built over the
-  /// same tree later overwrites it).
+  /// same tree later overwrites it). So a tree is analyzed by one thread at a time (the pipeline
+  /// analyzes each module once, on one worker).
   mutable uint32_t aux;
   Slot fields[1];  // max(field_count(kind), 1) slots are allocated
 };

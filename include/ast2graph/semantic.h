@@ -81,7 +81,8 @@ struct FileSemantics {
   std::vector<ModuleExport> exports;
 };
 
-/// Scopes, control flow and def-use of one module. `module` must be ok().
+/// Scopes, control flow and def-use of one module. `module` must be ok(). Threads may analyze
+/// different modules at once, not the same one (the analysis keeps numbers in Node::aux).
 FileSemantics Analyze(const ParsedModule& module, const ModuleContext& context);
 
 }  // namespace ast2graph::semantic

@@ -82,7 +82,7 @@ struct AnalyzeWorkspace {
   /// thread's lifetime (a generated file of 100,000 statements makes megabytes of points).
   /// `used`: the flows this module filled (the others were checked after earlier modules).
   void Trim(size_t used) {
-    constexpr size_t kMaxFlows = 4096, kMaxPoints = 1 << 16;
+    constexpr size_t kMaxFlows = 256, kMaxPoints = 1 << 12;
     if (flows.size() > kMaxFlows) flows.resize(kMaxFlows);
     for (size_t i = 0; i < std::min(used, flows.size()); ++i) {
       ScopeFlow& f = flows[i];

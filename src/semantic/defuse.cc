@@ -264,7 +264,7 @@ struct DefUseBuffers {
   }
   /// Releases what an unusually large module grew.
   void Trim() {
-    constexpr size_t kMax = size_t{1} << 20;
+    constexpr size_t kMax = size_t{1} << 16;
     if (occs.capacity() > kMax) occs = {};
     if (first.capacity() > kMax) first = {};
     if (rd_occs.capacity() > kMax) rd_occs = {};
@@ -284,8 +284,8 @@ struct DefUseBuffers {
     if (sort_keys.capacity() > kMax) {
       sort_keys = {};
       sort_scratch = {};
-      sorted_edges = {};
     }
+    if (sorted_edges.capacity() > kMax) sorted_edges = {};
   }
 };
 
@@ -325,7 +325,6 @@ class DefUse {
   }
 
  private:
-
   /// The dense id of the binding of name `name_id` in `owner`.
   uint32_t Key(const Scope* owner, uint32_t name_id) {
     uint64_t k = (uint64_t{owner->index()} << 32) | name_id;
@@ -938,7 +937,6 @@ class DefUse {
                           }),
               exp.end());
   }
-
 
   const SymbolTable& table_;
   const ModuleContext& context_;

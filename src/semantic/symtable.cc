@@ -108,6 +108,7 @@ void UnionInto(IdSet& into, const IdSet& from) {
   merged.clear();
   std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(merged));
   into.swap(merged);
+  if (merged.capacity() > (1u << 16)) merged = IdSet();  // not kept after an unusual module
 }
 
 }  // namespace
@@ -169,7 +170,6 @@ void Scope::Reset() {
   symbols_.clear();
   symbol_ids_.clear();
 }
-
 
 namespace {
 
@@ -335,8 +335,8 @@ void SymbolTable::Reset() {
 }
 
 bool SymbolTable::Oversized() const {
-  constexpr size_t kMax = size_t{1} << 16;
-  return scopes_.size() > kMax / 16 || name_slots_.capacity() > kMax ||
+  constexpr size_t kMax = size_t{1} << 14;
+  return scopes_.size() > 512 || names_.capacity() > kMax || name_slots_.capacity() > kMax ||
          spare_name_slots_.capacity() > kMax || symbol_slots_.capacity() > kMax ||
          spare_symbol_slots_.capacity() > kMax || occurrences_.capacity() > kMax;
 }
@@ -381,12 +381,7 @@ void SymbolTable::IndexOccurrences() {
   }
 }
 
-uint32_t SymbolTable::FirstOccurrence(const ast::Node* node) const {
-  // Zero: no table recorded the node. Otherwise the index this table stored, unless a table
-  // built later over the same tree overwrote it (then search).
-  if (node == nullptr || node->aux == 0) return kNoId;
-  uint32_t o = node->aux - 1;
-  if (o < occurrences_.size() && occurrences_[o].node == node) return o;
+uint32_t SymbolTable::SearchOccurrence(const ast::Node* node) const {
   for (uint32_t i = 0; i < occurrences_.size(); ++i) {
     if (occurrences_[i].node == node) return i;
   }
@@ -608,7 +603,7 @@ class SymtableBuilder {
   ParseError* error_ = nullptr;
   bool future_annotations_ = false;
 
-  std::vector<Block> blocks_;              // parallel to table_->scopes_
+  std::vector<Block> blocks_;              // parallel to table_->scopes_[0, scope_count_)
   std::vector<uint32_t> block_stack_;      // CPython's st_stack
   uint32_t cur_ = 0;                       // st_cur
   std::string_view private_;               // st_private ("" = none)
@@ -1783,6 +1778,14 @@ bool SymtableBuilder::Analyze() {
   // frames[d] is the frame of the scope at depth d of the walk. Frames stay allocated from one
   // scope (and module) to the next on this thread, so their sets keep their capacity.
   thread_local std::vector<std::unique_ptr<Frame>> frames;
+  // What an unusually large module grew is not kept for the thread's lifetime.
+  if (frames.size() > 64) frames.clear();
+  for (const std::unique_ptr<Frame>& f : frames) {
+    if (f->bound.capacity() + f->newbound.capacity() + f->local.capacity() > (1u << 16)) {
+      frames.clear();
+      break;
+    }
+  }
   size_t depth = 0;
   auto push = [&](uint32_t scope_index, bool bound_known) -> Frame& {
     if (depth == frames.size()) frames.push_back(std::make_unique<Frame>());

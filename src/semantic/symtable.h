@@ -221,13 +221,10 @@ class SymbolTable {
   /// The first symbol `node` recorded (FindOccurrence with an empty identifier), inline: def-use
   /// asks this for every name.
   SymbolRef FindOccurrence(const ast::Node* node) const {
-    uint32_t o = node->aux - 1;  // Node::aux 0 (never recorded) wraps to a miss
-    if (o < occurrences_.size() && occurrences_[o].node == node) {
-      return {scopes_[occurrences_[o].scope].get(), occurrences_[o].symbol};
-    }
-    return FindOccurrence(node, std::string_view());
-  }
-  /// Resolve for symbols()[index] of `scope` (what Resolve does after FindOccurrence).
+    uint32_t o = FirstOccurrence(node);
+    if (o == kNoId) return {};
+    return {scopes_[occurrences_[o].scope].get(), occurrences_[o].symbol};
+  }  /// Resolve for symbols()[index] of `scope` (what Resolve does after FindOccurrence).
   NameResolution ResolveSymbol(const Scope& scope, uint32_t index) const;
 
   /// Resolves `name` (mangled form, as Symbol::name) as seen from `scope`.
@@ -268,8 +265,15 @@ class SymbolTable {
   uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
   /// Indexes occurrences_ by node (after the builder's last change to them).
   void IndexOccurrences();
-  /// The first occurrence of `node`, or kNoId.
-  uint32_t FirstOccurrence(const ast::Node* node) const;
+  /// The first occurrence of `node`, or kNoId: Node::aux - 1, when it still refers to this node
+  /// (a table built later over the same tree overwrites it; then a search).
+  uint32_t FirstOccurrence(const ast::Node* node) const {
+    if (node == nullptr || node->aux == 0) return kNoId;  // no table recorded the node
+    uint32_t o = node->aux - 1;
+    if (o < occurrences_.size() && occurrences_[o].node == node) return o;
+    return SearchOccurrence(node);
+  }
+  uint32_t SearchOccurrence(const ast::Node* node) const;
 
   std::vector<std::unique_ptr<Scope>> scopes_;  // creation order; those from scope_count_ on are spares
   size_t scope_count_ = 0;

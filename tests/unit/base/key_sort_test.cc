@@ -60,5 +60,14 @@ TEST(SortByKeyTest, MatchesStdSortOnNearlyOrderedInput) {
   EXPECT_EQ(ByKeySort(v), Sorted(v));
 }
 
+TEST(SortByKeyTest, ALongRunOfOneKeyInReverseOrder) {
+  // One use reaching many definitions, listed newest first (def-use's per-name lists): the run
+  // of equal keys must not be ordered by insertion (quadratic), and must come out sorted.
+  std::vector<Rec> v;
+  for (uint32_t i = 0; i < 100000; ++i) v.push_back({7, 100000 - i, i});
+  for (uint32_t i = 0; i < 100; ++i) v.push_back({i % 3 == 0 ? 3u : 9u, i, 200000 + i});
+  EXPECT_EQ(ByKeySort(v), Sorted(v));
+}
+
 }  // namespace
 }  // namespace ast2graph

@@ -378,6 +378,10 @@ TEST(Symtable, AReusedTableGivesWhatAFreshOneGives) {
       "type T[X: int = str] = list[X]\nclass D[U](T):\n    def m[V](self) -> U | V: ...\n",
       "x = 1\n",
       "import os.path as p, sys\nfrom . import z\ntry:\n    pass\nexcept E as e:\n    del e\n",
+      // A comprehension inlined into a class body, with more than 16 names (its symbols go to
+      // the hash), from which `__class__` is removed.
+      "class K:\n    y = [__class__ for (a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13,"
+      " a14, a15, a16, a17, a18) in x if a18]\n    def m(self):\n        return y\n",
   };
   std::string big;
   for (int i = 0; i < 300; ++i) {
