@@ -264,29 +264,31 @@ struct DefUseBuffers {
   }
   /// Releases what an unusually large module grew.
   void Trim() {
-    constexpr size_t kMax = size_t{1} << 16;
-    if (occs.capacity() > kMax) occs = {};
-    if (first.capacity() > kMax) first = {};
-    if (rd_occs.capacity() > kMax) rd_occs = {};
-    if (key_stamp.capacity() > kMax) {
-      key_stamp = {};
-      key_local = {};
-    }
-    if (symbol_info.capacity() > kMax) symbol_info = {};
-    if (symbol_base.capacity() > kMax) symbol_base = {};
-    if (keys.capacity() > kMax) keys = {};
-    if (key_list.capacity() > kMax) key_list = {};
-    if (all_defs.capacity() > kMax) all_defs = {};
-    if (remote_defs.capacity() > kMax) remote_defs = {};
-    if (ref_defs.capacity() > kMax) ref_defs = {};
-    if (loose.capacity() > kMax) loose = {};
-    if (refs.capacity() > kMax) refs = {};
-    if (sort_keys.capacity() > kMax) {
-      sort_keys = {};
-      sort_scratch = {};
-    }
-    if (sorted_edges.capacity() > kMax) sorted_edges = {};
+    // Buffers over 128 KB (a module far above the average) are released, not kept for the
+    // thread's lifetime: the pipeline's peak memory is the workers' buffers plus files in flight.
+    constexpr size_t kMaxBytes = size_t{128} << 10;
+    auto trim = [](auto& buffer, size_t element_bytes) {
+      if (buffer.capacity() * element_bytes > kMaxBytes) buffer = {};
+    };
+    trim(occs, sizeof(Occ));
+    trim(first, sizeof(uint32_t));
+    trim(rd_occs, sizeof(RdOcc));
+    trim(key_stamp, sizeof(uint32_t));
+    trim(key_local, sizeof(uint32_t));
+    trim(symbol_info, sizeof(SymbolInfo));
+    trim(symbol_base, sizeof(uint32_t));
+    trim(keys, 16);
+    trim(key_list, sizeof(BindingKey));
+    trim(all_defs, 16);
+    trim(remote_defs, 16);
+    trim(ref_defs, sizeof(std::pair<uint32_t, const Node*>));
+    trim(loose, sizeof(LooseUse));
+    trim(refs, sizeof(Reference));
+    trim(sort_keys, sizeof(SortKey));
+    trim(sort_scratch, sizeof(SortKey));
+    trim(sorted_edges, sizeof(DependsEdge));
   }
+
 };
 
 /// Sort key of a node by position (kind breaks ties between nodes of the same range).
