@@ -106,10 +106,10 @@ FileSemantics AnalyzeTimed(const ParsedModule& module, const ModuleContext& cont
   FileSemantics out;
   if (!module.ok()) return out;
   double t0 = times != nullptr ? ThreadCpuSeconds() : 0;
-  auto lap = [&](double* phase) {
+  auto lap = [&](double PhaseTimes::*phase) {
     if (times == nullptr) return;
     double t = ThreadCpuSeconds();
-    *phase += t - t0;
+    times->*phase += t - t0;
     t0 = t;
   };
   // A file CPython's symtable rejects does not compile: like a syntax error, no semantic edges.
@@ -117,21 +117,21 @@ FileSemantics AnalyzeTimed(const ParsedModule& module, const ModuleContext& cont
   thread_local AnalyzeWorkspace workspace;
   SymbolTable& table = *workspace.table;
   bool scoped = BuildSymbolTableInto(module, &table, &error);
-  lap(times != nullptr ? &times->scopes : nullptr);
+  lap(&PhaseTimes::scopes);
   if (!scoped) {
     workspace.Trim(0);
     return out;
   }
   const size_t count = BuildModuleFlows(module.root(), &workspace.scratch, &workspace.flows);
   std::span<const ScopeFlow> flows(workspace.flows.data(), count);
-  lap(times != nullptr ? &times->flows : nullptr);
+  lap(&PhaseTimes::flows);
   AnalyzeDefUse(table, flows, context, &out);
   size_t total = 0;
   for (const ScopeFlow& f : flows) total += f.next.size();
   out.next.reserve(total);
   for (const ScopeFlow& f : flows) out.next.insert(out.next.end(), f.next.begin(), f.next.end());
   workspace.Trim(count);
-  lap(times != nullptr ? &times->defuse : nullptr);
+  lap(&PhaseTimes::defuse);
   return out;
 }
 

@@ -49,7 +49,10 @@ class NodeLists {
     head_.clear();
     entries_.clear();
   }
-  size_t capacity() const { return std::max(head_.capacity(), entries_.capacity()); }
+  /// Bytes its buffers hold.
+  size_t bytes() const {
+    return head_.capacity() * sizeof(uint32_t) + entries_.capacity() * sizeof(Entry);
+  }
 
  private:
   static constexpr uint32_t kEnd = 0xffffffffu;
@@ -93,7 +96,8 @@ class KeyTable {
     slots_.clear();
     size_ = 0;
   }
-  size_t capacity() const { return std::max(slots_.capacity(), spare_.capacity()); }
+  /// Bytes its buffers hold.
+  size_t bytes() const { return (slots_.capacity() + spare_.capacity()) * sizeof(Slot); }
 
  private:
   static constexpr uint32_t kEmpty = 0xffffffffu;
@@ -188,6 +192,14 @@ struct SymbolInfo {
   const Scope* owner = nullptr;
 };
 
+/// Bytes a buffer holds (DefUseBuffers::Trim).
+template <typename T>
+size_t BytesOf(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+size_t BytesOf(const NodeLists& l) { return l.bytes(); }
+size_t BytesOf(const KeyTable& t) { return t.bytes(); }
+
 /// The occurrences of one flow in DefUseBuffers.
 struct FlowState {
   const ScopeFlow* flow = nullptr;
@@ -267,28 +279,27 @@ struct DefUseBuffers {
     // Buffers over 128 KB (a module far above the average) are released, not kept for the
     // thread's lifetime: the pipeline's peak memory is the workers' buffers plus files in flight.
     constexpr size_t kMaxBytes = size_t{128} << 10;
-    auto trim = [](auto& buffer, size_t element_bytes) {
-      if (buffer.capacity() * element_bytes > kMaxBytes) buffer = {};
+    auto trim = [](auto& buffer) {
+      if (BytesOf(buffer) > kMaxBytes) buffer = {};
     };
-    trim(occs, sizeof(Occ));
-    trim(first, sizeof(uint32_t));
-    trim(rd_occs, sizeof(RdOcc));
-    trim(key_stamp, sizeof(uint32_t));
-    trim(key_local, sizeof(uint32_t));
-    trim(symbol_info, sizeof(SymbolInfo));
-    trim(symbol_base, sizeof(uint32_t));
-    trim(keys, 16);
-    trim(key_list, sizeof(BindingKey));
-    trim(all_defs, 16);
-    trim(remote_defs, 16);
-    trim(ref_defs, sizeof(std::pair<uint32_t, const Node*>));
-    trim(loose, sizeof(LooseUse));
-    trim(refs, sizeof(Reference));
-    trim(sort_keys, sizeof(SortKey));
-    trim(sort_scratch, sizeof(SortKey));
-    trim(sorted_edges, sizeof(DependsEdge));
+    trim(occs);
+    trim(first);
+    trim(rd_occs);
+    trim(key_stamp);
+    trim(key_local);
+    trim(symbol_info);
+    trim(symbol_base);
+    trim(keys);
+    trim(key_list);
+    trim(all_defs);
+    trim(remote_defs);
+    trim(ref_defs);
+    trim(loose);
+    trim(refs);
+    trim(sort_keys);
+    trim(sort_scratch);
+    trim(sorted_edges);
   }
-
 };
 
 /// Sort key of a node by position (kind breaks ties between nodes of the same range).
@@ -894,8 +905,7 @@ class DefUse {
                      static_cast<uint32_t>(e.type),
                  static_cast<uint32_t>(i)};
     }
-    // Nearly ordered already (uses come in evaluation order, flow after flow): radix passes on
-    // the use's start, then an insertion sort for the rest of the key.
+    // Radix passes on the use's start, then each run of one start by the rest of the key.
     SortByKey(
         keys, buf_.sort_scratch, [](const SortKey& k) { return static_cast<uint32_t>(k.from >> 32); },
         [&](const SortKey& a, const SortKey& b) {

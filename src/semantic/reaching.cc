@@ -41,6 +41,37 @@ struct RdScratch {
   std::vector<uint32_t> operand_vals;
 };
 
+namespace {
+
+/// The nodes reachable from `entry` over the successor lists w.succ_first/w.succs, in reverse
+/// post-order, into w.rpo; w.seen marks them and w.rpo_index gives each one's position (kNone
+/// for the others).
+void ReversePostOrder(RdScratch& w, uint32_t entry, uint32_t num_nodes) {
+  w.rpo.clear();
+  w.seen.assign(num_nodes, 0);
+  w.dfs.clear();
+  w.dfs.push_back({entry, w.succ_first[entry]});
+  w.seen[entry] = 1;
+  while (!w.dfs.empty()) {
+    auto& [n, next] = w.dfs.back();
+    if (next < w.succ_first[n + 1]) {
+      uint32_t q = w.succs[next++];
+      if (w.seen[q] == 0) {
+        w.seen[q] = 1;
+        w.dfs.push_back({q, w.succ_first[q]});
+      }
+    } else {
+      w.rpo.push_back(n);
+      w.dfs.pop_back();
+    }
+  }
+  std::reverse(w.rpo.begin(), w.rpo.end());
+  w.rpo_index.assign(num_nodes, kNone);
+  for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
+}
+
+}  // namespace
+
 RdWorkspace::RdWorkspace() : scratch_(new RdScratch) {}
 RdWorkspace::~RdWorkspace() { delete scratch_; }
 
@@ -127,7 +158,7 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
     for (uint32_t p = 2; p < num_points; ++p) visit(p);
     visit(1);
   } else {
-    // Reverse post-order of a search from the entry.
+    // Successor lists, then the reverse post-order of a search from the entry.
     w.succ_first.assign(num_points + 1, 0);
     for (const FlowEdge& e : f.edges) {
       if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
@@ -140,27 +171,9 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
       if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
       w.succs[w.at[e.from]++] = e.to;
     }
-    w.dfs.clear();
-    w.dfs.push_back({f.entry_point, w.succ_first[f.entry_point]});
-    w.seen[f.entry_point] = 1;
-    while (!w.dfs.empty()) {
-      auto& [p, next] = w.dfs.back();
-      if (next < w.succ_first[p + 1]) {
-        uint32_t q = w.succs[next++];
-        if (w.seen[q] == 0) {
-          w.seen[q] = 1;
-          w.dfs.push_back({q, w.succ_first[q]});
-        }
-      } else {
-        w.rpo.push_back(p);
-        w.dfs.pop_back();
-      }
-    }
-    std::reverse(w.rpo.begin(), w.rpo.end());
+    ReversePostOrder(w, f.entry_point, num_points);
     // Without a back edge (every reached predecessor comes earlier in reverse post-order), one
     // pass in that order reaches the fixed point.
-    w.rpo_index.assign(num_points, kNone);
-    for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
     for (uint32_t p : w.rpo) {
       for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1] && acyclic; ++i) {
         uint32_t q = w.preds[i].first;
@@ -299,28 +312,7 @@ void SolveSparse(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   w.at.assign(w.succ_first.begin(), w.succ_first.end() - 1);
   for (size_t i = 0; i < w.edge_from.size(); ++i) w.succs[w.at[w.edge_from[i]]++] = w.edge_to[i];
 
-  // Reverse post-order from the entry.
-  w.rpo.clear();
-  w.seen.assign(num_nodes, 0);
-  w.dfs.clear();
-  w.dfs.push_back({entry, w.succ_first[entry]});
-  w.seen[entry] = 1;
-  while (!w.dfs.empty()) {
-    auto& [n, next] = w.dfs.back();
-    if (next < w.succ_first[n + 1]) {
-      uint32_t q = w.succs[next++];
-      if (w.seen[q] == 0) {
-        w.seen[q] = 1;
-        w.dfs.push_back({q, w.succ_first[q]});
-      }
-    } else {
-      w.rpo.push_back(n);
-      w.dfs.pop_back();
-    }
-  }
-  std::reverse(w.rpo.begin(), w.rpo.end());
-  w.rpo_index.assign(num_nodes, kNone);
-  for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
+  ReversePostOrder(w, entry, num_nodes);
 
   // Predecessors among reached nodes.
   w.pred_first.assign(num_nodes + 1, 0);

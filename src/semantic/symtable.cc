@@ -203,10 +203,6 @@ uint64_t HashKey(uint64_t k) {
   return k ^ (k >> 31);
 }
 
-}  // namespace
-
-namespace {
-
 /// Identifier equality without a library call for the short names most are.
 bool SameName(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -1919,11 +1915,21 @@ bool SymtableBuilder::Run(ParseError* error) {
   return true;
 }
 
+namespace {
+
+bool BuildInto(const ast::Node* root, std::string_view text, const ast::LineTable& lines,
+               SymbolTable* table, ParseError* error) {
+  table->Reset();
+  SymtableBuilder builder(root, text, lines, table);
+  return builder.Run(error);
+}
+
+}  // namespace
+
 std::unique_ptr<SymbolTable> BuildSymbolTable(const ast::Node* root, std::string_view text,
                                               const ast::LineTable& lines, ParseError* error) {
   auto table = std::make_unique<SymbolTable>();
-  SymtableBuilder builder(root, text, lines, table.get());
-  if (!builder.Run(error)) return nullptr;
+  if (!BuildInto(root, text, lines, table.get(), error)) return nullptr;
   return table;
 }
 
@@ -1932,9 +1938,7 @@ std::unique_ptr<SymbolTable> BuildSymbolTable(const ParsedModule& module, ParseE
 }
 
 bool BuildSymbolTableInto(const ParsedModule& module, SymbolTable* table, ParseError* error) {
-  table->Reset();
-  SymtableBuilder builder(module.root(), module.text(), module.lines(), table);
-  return builder.Run(error);
+  return BuildInto(module.root(), module.text(), module.lines(), table, error);
 }
 
 // ---------------------------------------------------------------------------------------------

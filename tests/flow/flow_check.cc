@@ -369,19 +369,16 @@ int Bench(const std::vector<fs::path>& roots, int rounds) {
               analyze_s * 1e3 / mb, analyze_s / parse_s, rounds, edges / static_cast<size_t>(rounds));
   // The phases in one more round (apart: reading the clock between phases costs time too).
   semantic::PhaseTimes phases;
-  uint64_t phase_bytes = 0;
   for (size_t i = 0; i < sources.size(); ++i) {
     ParsedModule module = Parse(sources[i]);
-    if (!module.ok()) continue;
-    semantic::AnalyzeTimed(module, contexts[i], &phases);
-    phase_bytes += sources[i].size();
+    if (module.ok()) semantic::AnalyzeTimed(module, contexts[i], &phases);
   }
-  double phase_mb = static_cast<double>(phase_bytes) / 1e6, per_parse = mb / parse_s;
+  double phase_mb = mb / rounds, parse_per_mb = parse_s / mb;
   std::printf("  Analyze per phase: scopes %.1f ms/MB (%.2f of parse), flows %.1f (%.2f), def-use "
               "%.1f (%.2f)\n",
-              phases.scopes * 1e3 / phase_mb, phases.scopes / phase_mb / per_parse,
-              phases.flows * 1e3 / phase_mb, phases.flows / phase_mb / per_parse,
-              phases.defuse * 1e3 / phase_mb, phases.defuse / phase_mb / per_parse);
+              phases.scopes * 1e3 / phase_mb, phases.scopes / phase_mb / parse_per_mb,
+              phases.flows * 1e3 / phase_mb, phases.flows / phase_mb / parse_per_mb,
+              phases.defuse * 1e3 / phase_mb, phases.defuse / phase_mb / parse_per_mb);
   return 0;
 }
 
