@@ -49,7 +49,8 @@ std::vector<ScopeFlow> BuildModuleFlows(const ast::Node* root) {
   return flows;
 }
 
-size_t BuildModuleFlows(const ast::Node* root, FlowScratch* scratch, std::vector<ScopeFlow>* flows) {
+size_t BuildModuleFlows(const ast::Node* root, FlowScratch* scratch,
+                        std::vector<ScopeFlow>* flows) {
   size_t count = 0;
   auto build = [&](const ast::Node* scope) {
     if (count == flows->size()) flows->emplace_back();

@@ -789,7 +789,8 @@ class DefUse {
       AddExport(buf_.key_list[occs[def].key].name, occs[def].node);
     for (uint32_t i = 0; i < num_occs; ++i) {
       if (occs[i].type != OccType::kUse) continue;
-      buf_.remote_defs.ForEach(occs[i].key, [&](const Node* d) { AddData(occs[i].node, d, occs[i].ref); });
+      buf_.remote_defs.ForEach(occs[i].key,
+                               [&](const Node* d) { AddData(occs[i].node, d, occs[i].ref); });
     }
   }
 
@@ -821,13 +822,14 @@ class DefUse {
   }
 
   void ResolveReferences() {
-    if (buf_.ref_defs.empty()) return;
-    std::sort(buf_.ref_defs.begin(), buf_.ref_defs.end());
-    buf_.ref_defs.erase(std::unique(buf_.ref_defs.begin(), buf_.ref_defs.end()), buf_.ref_defs.end());
-    for (size_t i = 0; i < buf_.ref_defs.size();) {
+    std::vector<std::pair<uint32_t, const Node*>>& ref_defs = buf_.ref_defs;
+    if (ref_defs.empty()) return;
+    std::sort(ref_defs.begin(), ref_defs.end());
+    ref_defs.erase(std::unique(ref_defs.begin(), ref_defs.end()), ref_defs.end());
+    for (size_t i = 0; i < ref_defs.size();) {
       size_t j = i;
-      while (j < buf_.ref_defs.size() && buf_.ref_defs[j].first == buf_.ref_defs[i].first) ++j;
-      ResolveReference(buf_.refs[buf_.ref_defs[i].first], i, j);
+      while (j < ref_defs.size() && ref_defs[j].first == ref_defs[i].first) ++j;
+      ResolveReference(buf_.refs[ref_defs[i].first], i, j);
       i = j;
     }
   }
@@ -907,7 +909,8 @@ class DefUse {
     }
     // Radix passes on the use's start, then each run of one start by the rest of the key.
     SortByKey(
-        keys, buf_.sort_scratch, [](const SortKey& k) { return static_cast<uint32_t>(k.from >> 32); },
+        keys, buf_.sort_scratch,
+        [](const SortKey& k) { return static_cast<uint32_t>(k.from >> 32); },
         [&](const SortKey& a, const SortKey& b) {
           if (a.from != b.from) return a.from < b.from;
           if (a.to != b.to) return a.to < b.to;

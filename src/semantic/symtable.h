@@ -224,7 +224,8 @@ class SymbolTable {
     uint32_t o = FirstOccurrence(node);
     if (o == kNoId) return {};
     return {scopes_[occurrences_[o].scope].get(), occurrences_[o].symbol};
-  }  /// Resolve for symbols()[index] of `scope` (what Resolve does after FindOccurrence).
+  }
+  /// Resolve for symbols()[index] of `scope` (what Resolve does after FindOccurrence).
   NameResolution ResolveSymbol(const Scope& scope, uint32_t index) const;
 
   /// Resolves `name` (mangled form, as Symbol::name) as seen from `scope`.
@@ -275,7 +276,8 @@ class SymbolTable {
   }
   uint32_t SearchOccurrence(const ast::Node* node) const;
 
-  std::vector<std::unique_ptr<Scope>> scopes_;  // creation order; those from scope_count_ on are spares
+  // Creation order; those from scope_count_ on are spares kept for the next module.
+  std::vector<std::unique_ptr<Scope>> scopes_;
   size_t scope_count_ = 0;
   Scope* top_ = nullptr;
   /// Interns `name` (which must outlive the table); returns its id.

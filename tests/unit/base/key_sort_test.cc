@@ -54,7 +54,9 @@ TEST(SortByKeyTest, MatchesStdSortOnNearlyOrderedInput) {
   for (uint32_t i = 0; i < 5000; ++i) {
     pos += rng() % 40;
     uint32_t copies = 1 + rng() % 3;
-    for (uint32_t c = 0; c < copies; ++c) v.push_back({pos, static_cast<uint32_t>(rng() % 5), i * 4 + c});
+    for (uint32_t c = 0; c < copies; ++c) {
+      v.push_back({pos, static_cast<uint32_t>(rng() % 5), i * 4 + c});
+    }
   }
   for (size_t i = 0; i + 1 < v.size(); i += 7) std::swap(v[i], v[i + 1]);
   EXPECT_EQ(ByKeySort(v), Sorted(v));
