@@ -176,24 +176,40 @@ namespace {
 /// A removed entry of the symbol table (SymbolTable::kNoId marks an empty one).
 constexpr uint32_t kRemoved = 0xfffffffeu;
 
-/// A fast hash of a short string (identifiers).
-uint32_t HashName(std::string_view s) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+/// The first min(size, 8) bytes of `s`, zero-padded, without a variable-length copy (an
+/// identifier holds no NUL, so two names of up to 8 bytes are equal exactly when these are).
+uint64_t FirstWord(std::string_view s) {
   const char* p = s.data();
-  size_t n = s.size();
-  while (n >= 8) {
+  const size_t n = s.size();
+  if (n >= 8) {
     uint64_t v;
     std::memcpy(&v, p, 8);
-    h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 31;
-    p += 8;
-    n -= 8;
+    return v;
   }
-  uint64_t v = 0;
-  std::memcpy(&v, p, n);
-  h = (h ^ v) * 0x94d049bb133111ebull;
-  h ^= h >> 29;
-  return static_cast<uint32_t>(h);
+  if (n >= 4) {  // two overlapping 4-byte loads
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return lo | (uint64_t{hi} << ((n - 4) * 8));
+  }
+  if (n == 0) return 0;
+  // 1-3 bytes: first, middle, last (overlapping for n < 3).
+  const auto byte = [p](size_t i) { return uint64_t{static_cast<unsigned char>(p[i])}; };
+  return byte(0) | (byte(n / 2) << (n / 2 * 8)) | (byte(n - 1) << ((n - 1) * 8));
+}
+
+/// A fast hash of a short string (identifiers); `first` is FirstWord(s).
+uint32_t HashName(std::string_view s, uint64_t first) {
+  uint64_t h = (0x9e3779b97f4a7c15ull ^ s.size()) ^ first;
+  h *= 0xbf58476d1ce4e5b9ull;
+  // Longer names: the following 8-byte words, the last one overlapping its predecessor.
+  for (size_t i = 8; i < s.size(); i += 8) {
+    uint64_t v;
+    std::memcpy(&v, s.data() + std::min(i, s.size() - 8), 8);
+    h = (h ^ (h >> 31) ^ v) * 0xbf58476d1ce4e5b9ull;
+  }
+  h = (h ^ (h >> 29)) * 0x94d049bb133111ebull;
+  return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
 /// splitmix64's finalizer.
@@ -203,31 +219,34 @@ uint64_t HashKey(uint64_t k) {
   return k ^ (k >> 31);
 }
 
-/// Identifier equality without a library call for the short names most are.
-bool SameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  if (a.size() > 16) return std::memcmp(a.data(), b.data(), a.size()) == 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
 uint32_t SymbolTable::FindId(std::string_view name) const {
   if (name_slots_.empty()) return kNoId;
-  const uint32_t hash = HashName(name);
+  const uint64_t first = FirstWord(name);
+  const uint32_t hash = HashName(name, first);
   const size_t mask = name_slots_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const NameSlot& slot = name_slots_[i];
     if (slot.id_plus_1 == 0) return kNoId;
-    if (slot.hash == hash && SameName(names_[slot.id_plus_1 - 1], name)) return slot.id_plus_1 - 1;
+    if (SlotHolds(slot, name, hash, first)) return slot.id_plus_1 - 1;
   }
 }
 
+bool SymbolTable::SlotHolds(const NameSlot& slot, std::string_view name, uint32_t hash,
+                            uint64_t first) const {
+  if (slot.hash != hash || slot.first != first || slot.size != std::min<size_t>(name.size(), 0xffff)) {
+    return false;
+  }
+  if (name.size() <= 8) return true;  // the size and the first word are the whole name
+  std::string_view held = names_[slot.id_plus_1 - 1];
+  return held.size() == name.size() && std::memcmp(held.data() + 8, name.data() + 8, name.size() - 8) == 0;
+}
+
 uint32_t SymbolTable::InternId(std::string_view name) {
-  const uint32_t hash = HashName(name);
+  const uint64_t first = FirstWord(name);
+  const uint32_t hash = HashName(name, first);
   if ((names_.size() + 1) * 2 > name_slots_.size()) {  // keep the load under 1/2
     // Rehash into the spare buffer (a reused table's buffers keep their capacity).
     std::vector<NameSlot>& slots = spare_name_slots_;
@@ -245,11 +264,11 @@ uint32_t SymbolTable::InternId(std::string_view name) {
   size_t i = hash & mask;
   for (; name_slots_[i].id_plus_1 != 0; i = (i + 1) & mask) {
     const NameSlot& slot = name_slots_[i];
-    if (slot.hash == hash && SameName(names_[slot.id_plus_1 - 1], name)) return slot.id_plus_1 - 1;
+    if (SlotHolds(slot, name, hash, first)) return slot.id_plus_1 - 1;
   }
   const uint32_t id = static_cast<uint32_t>(names_.size());
   names_.push_back(name);
-  name_slots_[i] = {hash, id + 1};
+  name_slots_[i] = {first, hash, id + 1, static_cast<uint16_t>(std::min<size_t>(name.size(), 0xffff))};
   return id;
 }
 

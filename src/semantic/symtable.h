@@ -291,10 +291,15 @@ class SymbolTable {
   // Open-addressing hash tables (linear probing, power-of-two sizes): the analysis does one
   // name lookup per name occurrence, where node-based maps cost more than the parse.
   std::vector<std::string_view> names_;    // id -> name
+  /// A name's slot holds what tells most names apart without reading names_: its hash, its
+  /// first 8 bytes and its size (which with those bytes is the whole of a name of up to 8).
   struct NameSlot {
+    uint64_t first = 0;      // FirstWord of the name
     uint32_t hash = 0;       // of the name
     uint32_t id_plus_1 = 0;  // 0 when empty
+    uint16_t size = 0;       // of the name, at most 0xffff
   };
+  bool SlotHolds(const NameSlot& slot, std::string_view name, uint32_t hash, uint64_t first) const;
   std::vector<NameSlot> name_slots_;
   std::vector<NameSlot> spare_name_slots_;  // rehash target, swapped in on growth
   struct SymbolSlot {
