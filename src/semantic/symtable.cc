@@ -344,6 +344,8 @@ void SymbolTable::Reset() {
   scope_count_ = 0;
   occurrences_.clear();
   occurrence_next_.clear();
+  occurrence_tail_.clear();
+  occurrences_reindex_ = false;
   body_scopes_.clear();
   type_param_scopes_.clear();
   strings_.clear();
@@ -375,6 +377,23 @@ const Scope* SymbolTable::ScopeOf(const ast::Node* node) const {
 const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
   const ScopeKey* k = FindKey(type_param_scopes_, node);
   return k ? scopes_[k->scope].get() : nullptr;
+}
+
+void SymbolTable::AddOccurrence(const Occurrence& occ) {
+  const auto o = static_cast<uint32_t>(occurrences_.size());
+  occurrences_.push_back(occ);
+  occurrence_next_.push_back(kNoId);
+  occurrence_tail_.push_back(o);  // read only while o heads its node's chain
+  // Indexed now, while the node is in cache. A number left by a table built earlier over the
+  // same tree refers to no earlier occurrence of this node here, so the node starts a chain.
+  const uint32_t a = occ.node->aux;
+  if (a != 0 && a - 1 < o && occurrences_[a - 1].node == occ.node) {
+    const uint32_t head = a - 1;
+    occurrence_next_[occurrence_tail_[head]] = o;
+    occurrence_tail_[head] = o;
+  } else {
+    occ.node->aux = o + 1;
+  }
 }
 
 void SymbolTable::IndexOccurrences() {
@@ -803,9 +822,7 @@ bool SymtableBuilder::AddDefHelper(std::string_view name, uint32_t flag, uint32_
   } else {
     S(block).symbols_[index].flags = val;
   }
-  if (record && loc) {
-    table_->occurrences_.push_back({loc, block, index, name});
-  }
+  if (record && loc) table_->AddOccurrence({loc, block, index, name});
   if (!(flag & kDefParam) && (flag & kDefGlobal)) {
     // st_global: the module's own table also learns about `global` declarations.
     uint32_t top = 0;
@@ -1767,6 +1784,7 @@ void SymtableBuilder::RemoveSymbol(uint32_t scope, uint32_t id) {
   for (auto& o : occ) {
     if (o.scope == scope && o.symbol > index) --o.symbol;
   }
+  table_->occurrences_reindex_ = true;  // the indices AddOccurrence kept have moved
 }
 
 void SymtableBuilder::UpdateSymbols(Frame& f) {
@@ -1906,7 +1924,7 @@ bool SymtableBuilder::Analyze() {
 
 void SymtableBuilder::Finish() {
   auto by_node = [](const auto& a, const auto& b) { return a.node < b.node; };
-  table_->IndexOccurrences();
+  if (table_->occurrences_reindex_) table_->IndexOccurrences();
   std::sort(table_->body_scopes_.begin(), table_->body_scopes_.end(), by_node);
   std::sort(table_->type_param_scopes_.begin(), table_->type_param_scopes_.end(), by_node);
 }

@@ -264,7 +264,9 @@ class SymbolTable {
   uint32_t FindId(std::string_view name) const;
   /// Index of the symbol `id` in scope `scope`, or kNoId.
   uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
-  /// Indexes occurrences_ by node (after the builder's last change to them).
+  /// Records an occurrence and indexes it by node (Node::aux, occurrence_next_).
+  void AddOccurrence(const Occurrence& occ);
+  /// Indexes every occurrence again, after the builder removed some (RemoveSymbol).
   void IndexOccurrences();
   /// The first occurrence of `node`, or kNoId: Node::aux - 1, when it still refers to this node
   /// (a table built later over the same tree overwrites it; then a search).
@@ -313,7 +315,8 @@ class SymbolTable {
   // Node -> its first occurrence: Node::aux holds its index + 1 (set by IndexOccurrences); the
   // later occurrences of a node follow occurrence_next_ (kNoId ends the chain).
   std::vector<uint32_t> occurrence_next_;
-  std::vector<uint32_t> occurrence_tail_;  // IndexOccurrences' scratch
+  std::vector<uint32_t> occurrence_tail_;  // per chain head: its last occurrence so far
+  bool occurrences_reindex_ = false;       // occurrences were removed: index them again
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
   std::vector<std::unique_ptr<char[]>> strings_;  // mangled and synthesized names
