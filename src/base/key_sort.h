@@ -15,7 +15,6 @@ namespace ast2graph {
 /// `scratch` is a buffer the caller may reuse between calls.
 template <typename T, typename Key, typename Less>
 void SortByKey(std::vector<T>& v, std::vector<T>& scratch, Key key, Less less) {
-  constexpr uint32_t kBits = 11, kBuckets = 1u << kBits, kMask = kBuckets - 1;
   const size_t n = v.size();
   if (n < 2) return;
   if (n > 64) {  // below that, one insertion sort costs less than the radix passes
@@ -24,19 +23,27 @@ void SortByKey(std::vector<T>& v, std::vector<T>& scratch, Key key, Less less) {
       all_or |= key(r);
       all_and &= key(r);
     }
+    // Only the bits below the highest one that differs need sorting (a small file's positions
+    // differ in their low 14 bits or so): as few passes of at most 11 bits as cover them, of
+    // equal width, so that a pass's buckets (cleared and summed each pass) stay few.
+    const uint32_t differ = all_or ^ all_and;
+    const uint32_t bits = differ == 0 ? 0 : 32 - static_cast<uint32_t>(__builtin_clz(differ));
+    const uint32_t passes = (bits + 10) / 11;
+    const uint32_t width = passes == 0 ? 0 : (bits + passes - 1) / passes;
+    const uint32_t mask = (1u << width) - 1;
     scratch.resize(n);
-    std::array<uint32_t, kBuckets> count;
-    for (uint32_t shift = 0; shift < 32; shift += kBits) {
-      if ((((all_or ^ all_and) >> shift) & kMask) == 0) continue;  // this digit is the same in all
-      count.fill(0);
-      for (const T& r : v) ++count[(key(r) >> shift) & kMask];
+    std::array<uint32_t, 1u << 11> count;
+    for (uint32_t pass = 0; pass < passes; ++pass) {
+      const uint32_t shift = pass * width;
+      std::fill_n(count.begin(), mask + 1, 0u);
+      for (const T& r : v) ++count[(key(r) >> shift) & mask];
       uint32_t sum = 0;
-      for (uint32_t& c : count) {
-        uint32_t here = c;
-        c = sum;
+      for (uint32_t b = 0; b <= mask; ++b) {
+        uint32_t here = count[b];
+        count[b] = sum;
         sum += here;
       }
-      for (const T& r : v) scratch[count[(key(r) >> shift) & kMask]++] = r;
+      for (const T& r : v) scratch[count[(key(r) >> shift) & mask]++] = r;
       v.swap(scratch);
     }
   }

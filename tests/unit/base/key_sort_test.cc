@@ -36,11 +36,14 @@ std::vector<Rec> ByKeySort(std::vector<Rec> v) {
 TEST(SortByKeyTest, MatchesStdSortOnRandomInput) {
   std::mt19937 rng(7);
   for (size_t n : {0, 1, 2, 63, 65, 100, 1000, 20000}) {
-    for (uint32_t range : {3u, 1000u, 1u << 22, 0xffffffffu}) {
-      std::uniform_int_distribution<uint32_t> key(0, range), second(0, 3);
-      std::vector<Rec> v(n);
-      for (uint32_t i = 0; i < n; ++i) v[i] = {key(rng), second(rng), i};
-      EXPECT_EQ(ByKeySort(v), Sorted(v)) << "n " << n << ", keys up to " << range;
+    for (uint32_t range : {3u, 1000u, 1u << 13, 1u << 22, 0xffffffffu}) {
+      // Keys from 0, and keys whose high bits are one constant (only the low ones need sorting).
+      for (uint32_t base : {0u, 0x5a000000u}) {
+        std::uniform_int_distribution<uint32_t> key(0, range), second(0, 3);
+        std::vector<Rec> v(n);
+        for (uint32_t i = 0; i < n; ++i) v[i] = {base | key(rng), second(rng), i};
+        EXPECT_EQ(ByKeySort(v), Sorted(v)) << "n " << n << ", keys " << base << " | up to " << range;
+      }
     }
   }
 }
