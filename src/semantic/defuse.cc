@@ -96,6 +96,12 @@ class KeyTable {
     slots_.clear();
     size_ = 0;
   }
+  /// Sizes the empty table for `n` keys at once (no growth and rehashing on the way).
+  void Reserve(size_t n) {
+    size_t size = 256;
+    while ((n + 1) * 2 > size) size *= 2;
+    if (size > slots_.size()) slots_.assign(size, Slot{});
+  }
   /// Bytes its buffers hold.
   size_t bytes() const { return (slots_.capacity() + spare_.capacity()) * sizeof(Slot); }
 
@@ -312,6 +318,10 @@ class DefUse {
       : table_(table), context_(context), out_(out), buf_(*buffers) {
     buf_.Clear();
     buf_.symbol_base.assign(table.scope_count(), kUnset);
+    // A binding is a symbol of its owner scope (a class body's read of a global adds a few more).
+    const size_t symbols = table.symbol_total();
+    buf_.keys.Reserve(symbols);
+    buf_.key_list.reserve(symbols);
   }
 
   void Run(std::span<const ScopeFlow> flows) {
