@@ -606,10 +606,49 @@ std::atomic<RdSolver> g_forced{RdSolver::kAuto};
 
 void ForceSolverForTesting(RdSolver solver) { g_forced.store(solver); }
 
+namespace {
+
+/// A function flow whose names each have at most one definition, made at the entry (its
+/// parameters), and nothing else (most small functions and methods): each use is reached by its
+/// name's parameter, with no sets to solve. False, and nothing written, for any other flow.
+bool SolveEntryOnly(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
+  if (pb.entry_pseudo || pb.want_exit) return false;
+  RdScratch& w = ws->scratch();
+  const ScopeFlow& f = *pb.flow;
+  const uint32_t entry_begin = pb.first[f.entry_point], entry_end = pb.first[f.entry_point + 1];
+  // The one definition of each name, if any: it must be at the entry point.
+  w.def_key.assign(pb.num_keys, kNone);  // per key: its definition occurrence
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    const RdOcc& o = pb.occs[i];
+    if (o.type == RdType::kUse) continue;
+    if (o.type != RdType::kDef || i < entry_begin || i >= entry_end || w.def_key[o.key] != kNone) {
+      return false;
+    }
+    w.def_key[o.key] = i;
+  }
+  // The entry's definitions flow on every edge that leaves it (none carries its state before).
+  for (const FlowEdge& e : f.edges) {
+    if (e.from == f.entry_point && e.from_in_state && f.live[e.to] != 0) return false;
+  }
+  // Every point with occurrences is live, so reached from the entry without passing another
+  // definition of the name: each use is reached by its name's definition (one at the entry
+  // itself only when made before it).
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    const RdOcc& o = pb.occs[i];
+    const uint32_t d = w.def_key[o.key];
+    if (o.type != RdType::kUse || d == kNone) continue;
+    if (i >= entry_end || i < entry_begin || d < i) out->use_defs.push_back({i, d});
+  }
+  return true;
+}
+
+}  // namespace
+
 void SolveReaching(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   RdSolver forced = g_forced.load(std::memory_order_relaxed);
   if (forced == RdSolver::kDense) return SolveDense(pb, ws, out);
   if (forced == RdSolver::kSparse) return SolveSparse(pb, ws, out);
+  if (SolveEntryOnly(pb, ws, out)) return;
   uint64_t defs = 0;
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
     defs += pb.occs[i].type == RdType::kDef || pb.occs[i].type == RdType::kGen ? 1 : 0;

@@ -5,7 +5,8 @@
 //    take minutes;
 //  - SolveSparse: SSA construction (dominators, dominance frontiers, phi placement, renaming)
 //    then a walk from each use to the definitions behind its value: near-linear, output-bound.
-// SolveReaching picks one by size; the flow tests run both on every scope and compare.
+// SolveReaching picks one by size; the flow tests run both on every scope and compare. Before
+// either, it answers a function flow whose names are defined only by its parameters directly.
 #pragma once
 
 #include <cstdint>
