@@ -599,6 +599,8 @@ class SymtableBuilder {
   bool Step(const Task& t);
   bool StepStmt(const Task& t);
   bool StepExpr(const Task& t);
+  /// A Name expression: what StepExpr does with one (it has no children).
+  bool VisitName(const Node* e);
   bool StepPattern(const Task& t);
   bool StepTypeParam(const Task& t);
   bool StepComprehensionExpr(const Task& t);
@@ -1463,18 +1465,9 @@ bool SymtableBuilder::StepExpr(const Task& t) {
       Push(Op::kExpr, NodeField(e, ast::SliceFields::upper), d);
       Push(Op::kExpr, NodeField(e, ast::SliceFields::step), d);
       break;
-    case Kind::Name: {
-      std::string_view id = StrField(e, ast::NameFields::id);
-      bool load = static_cast<ast::Singleton>(e->fields[ast::NameFields::ctx].integer) ==
-                  ast::Singleton::Load;
-      if (!AddDef(id, load ? kUse : kDefLocal, e)) return false;
-      // super() needs the __class__ cell.
-      if (load && IsFunctionLikeType(S(cur_).type_) && id == "super" &&
-          !AddDef("__class__", kUse, e, false)) {
-        return false;
-      }
+    case Kind::Name:
+      if (!VisitName(e)) return false;
       break;
-    }
     case Kind::List:
       PushList(Op::kExpr, ListField(e, ast::ListFields::elts), d);
       break;
@@ -1486,6 +1479,16 @@ bool SymtableBuilder::StepExpr(const Task& t) {
   }
   Flush();
   return true;
+}
+
+bool SymtableBuilder::VisitName(const Node* e) {
+  std::string_view id = StrField(e, ast::NameFields::id);
+  bool load = static_cast<ast::Singleton>(e->fields[ast::NameFields::ctx].integer) ==
+              ast::Singleton::Load;
+  if (!AddDef(id, load ? kUse : kDefLocal, e)) return false;
+  // super() needs the __class__ cell.
+  return !(load && IsFunctionLikeType(S(cur_).type_) && id == "super" &&
+           !AddDef("__class__", kUse, e, false));
 }
 
 // symtable_handle_comprehension: the first iterable is evaluated outside, in the current scope;
@@ -1944,6 +1947,12 @@ bool SymtableBuilder::Run(ParseError* error) {
     Task t = stack_.back();
     stack_.pop_back();
     mark_ = stack_.size();
+    // A Name, the commonest task, is visited here: it pushes nothing, so Step's dispatch (and
+    // its depth check, which a name within the limit passes) can be skipped.
+    if (t.op == Op::kExpr && t.node->kind == Kind::Name && t.depth <= kMaxVisitDepth) {
+      if (!VisitName(t.node)) return false;
+      continue;
+    }
     if (!Step(t)) return false;
   }
   ExitBlock();
