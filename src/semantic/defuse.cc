@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "base/key_sort.h"
+#include "base/walk_stack.h"
 #include "semantic/imports.h"
 #include "semantic/reaching.h"
 
@@ -205,6 +206,10 @@ size_t BytesOf(const std::vector<T>& v) {
 }
 size_t BytesOf(const NodeLists& l) { return l.bytes(); }
 size_t BytesOf(const KeyTable& t) { return t.bytes(); }
+template <typename T>
+size_t BytesOf(const WalkStack<T>& s) {
+  return s.bytes();
+}
 
 /// The occurrences of one flow in DefUseBuffers.
 struct FlowState {
@@ -237,7 +242,7 @@ struct SortKey {
 struct DefUseBuffers {
   std::vector<Occ> occs;             ///< the occurrences of every flow, flow after flow
   std::vector<uint32_t> first;       ///< per flow and point: its first occurrence (see FlowState)
-  std::vector<WalkItem> walk_stack;  ///< reused by Walk
+  WalkStack<WalkItem> walk_stack;  ///< reused by Walk
   RdWorkspace rd_ws;
   RdResult rd_result;
   std::vector<RdOcc> rd_occs;
@@ -290,6 +295,7 @@ struct DefUseBuffers {
     };
     trim(occs);
     trim(first);
+    trim(walk_stack);
     trim(rd_occs);
     trim(key_stamp);
     trim(key_local);
@@ -595,12 +601,11 @@ class DefUse {
   /// may not run (right of and/or, a branch of if-else, a comprehension body, a lambda).
   void Walk(const Node* root, bool conditional) {
     using W = WalkItem;
-    std::vector<W>& stack = buf_.walk_stack;
+    WalkStack<W>& stack = buf_.walk_stack;
     stack.clear();
-    stack.push_back({root, conditional});
+    stack.push({root, conditional});
     while (!stack.empty()) {
-      W w = stack.back();
-      stack.pop_back();
+      W w = stack.pop();
       const Node* n = w.node;
       switch (n->kind) {
         case Kind::Name: {
@@ -615,18 +620,18 @@ class DefUse {
           continue;
         }
         case Kind::NamedExpr:
-          stack.push_back({n->fields[ast::NamedExprFields::target].node, w.cond});
-          stack.push_back({n->fields[ast::NamedExprFields::value].node, w.cond});
+          stack.push({n->fields[ast::NamedExprFields::target].node, w.cond});
+          stack.push({n->fields[ast::NamedExprFields::value].node, w.cond});
           continue;
         case Kind::BoolOp: {
           const List* values = n->fields[ast::BoolOpFields::values].list;
-          for (uint32_t i = values->size; i-- > 0;) stack.push_back({values->items[i].node, w.cond || i > 0});
+          for (uint32_t i = values->size; i-- > 0;) stack.push({values->items[i].node, w.cond || i > 0});
           continue;
         }
         case Kind::IfExp:
-          stack.push_back({n->fields[ast::IfExpFields::orelse].node, true});
-          stack.push_back({n->fields[ast::IfExpFields::body].node, true});
-          stack.push_back({n->fields[ast::IfExpFields::test].node, w.cond});
+          stack.push({n->fields[ast::IfExpFields::orelse].node, true});
+          stack.push({n->fields[ast::IfExpFields::body].node, true});
+          stack.push({n->fields[ast::IfExpFields::test].node, w.cond});
           continue;
         case Kind::ListComp:
         case Kind::SetComp:
@@ -634,34 +639,34 @@ class DefUse {
         case Kind::DictComp: {
           const List* gens;
           if (n->kind == Kind::DictComp) {
-            stack.push_back({n->fields[ast::DictCompFields::value].node, true});
-            stack.push_back({n->fields[ast::DictCompFields::key].node, true});
+            stack.push({n->fields[ast::DictCompFields::value].node, true});
+            stack.push({n->fields[ast::DictCompFields::key].node, true});
             gens = n->fields[ast::DictCompFields::generators].list;
           } else {
             static_assert(+ast::ListCompFields::elt == +ast::SetCompFields::elt &&
                           +ast::ListCompFields::elt == +ast::GeneratorExpFields::elt &&
                           +ast::ListCompFields::generators == +ast::SetCompFields::generators &&
                           +ast::ListCompFields::generators == +ast::GeneratorExpFields::generators);
-            stack.push_back({n->fields[ast::ListCompFields::elt].node, true});
+            stack.push({n->fields[ast::ListCompFields::elt].node, true});
             gens = n->fields[ast::ListCompFields::generators].list;
           }
           for (uint32_t g = gens->size; g-- > 0;) {
             const Node* comp = gens->items[g].node;
             const List* ifs = comp->fields[ast::comprehensionFields::ifs].list;
-            for (uint32_t i = ifs->size; i-- > 0;) stack.push_back({ifs->items[i].node, true});
-            stack.push_back({comp->fields[ast::comprehensionFields::target].node, true});
-            stack.push_back({comp->fields[ast::comprehensionFields::iter].node, g == 0 ? w.cond : true});
+            for (uint32_t i = ifs->size; i-- > 0;) stack.push({ifs->items[i].node, true});
+            stack.push({comp->fields[ast::comprehensionFields::target].node, true});
+            stack.push({comp->fields[ast::comprehensionFields::iter].node, g == 0 ? w.cond : true});
           }
           continue;
         }
         case Kind::Lambda: {
           const Node* args = n->fields[ast::LambdaFields::args].node;
-          stack.push_back({n->fields[ast::LambdaFields::body].node, true});
+          stack.push({n->fields[ast::LambdaFields::body].node, true});
           ForEachArg(args, [&](const Node* a) { Define(a, false); });
           for (uint32_t field : {ast::argumentsFields::defaults, ast::argumentsFields::kw_defaults}) {
             const List* l = args->fields[field].list;
             for (uint32_t i = l->size; i-- > 0;) {
-              if (l->items[i].node != nullptr) stack.push_back({l->items[i].node, w.cond});
+              if (l->items[i].node != nullptr) stack.push({l->items[i].node, w.cond});
             }
           }
           continue;
@@ -677,13 +682,13 @@ class DefUse {
         // A Constant uses and defines nothing: it is not pushed.
         if (!children.is_list[c]) {
           if (slot.node != nullptr && slot.node->kind != Kind::Constant) {
-            stack.push_back({slot.node, w.cond});
+            stack.push({slot.node, w.cond});
           }
           continue;
         }
         for (uint32_t j = slot.list->size; j-- > 0;) {
           const Node* child = slot.list->items[j].node;
-          if (child != nullptr && child->kind != Kind::Constant) stack.push_back({child, w.cond});
+          if (child != nullptr && child->kind != Kind::Constant) stack.push({child, w.cond});
         }
       }
     }

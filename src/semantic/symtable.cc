@@ -24,6 +24,8 @@
 #include <string>
 #include <utility>
 
+#include "base/walk_stack.h"
+
 namespace ast2graph::semantic {
 
 namespace {
@@ -612,13 +614,13 @@ class SymtableBuilder {
             const Node* n2 = nullptr) {
     if (n == nullptr) return;
     if (op == Op::kExpr && n->kind == Kind::Constant && depth <= kMaxVisitDepth) return;
-    stack_.push_back({op, phase, aux, depth, n, n2});
+    stack_.push({op, phase, aux, depth, n, n2});
   }
   void PushList(Op op, const List* list, uint32_t depth, uint32_t from = 0) {
     for (uint32_t i = from; i < list->size; ++i) Push(op, list->items[i].node, depth);
   }
   void Flush() {
-    std::reverse(stack_.begin() + static_cast<std::ptrdiff_t>(mark_), stack_.end());
+    stack_.ReverseFrom(mark_);
     mark_ = stack_.size();
   }
 
@@ -645,7 +647,7 @@ class SymtableBuilder {
   std::string_view private_;               // st_private ("" = none)
   std::vector<std::string_view> private_stack_;
   std::vector<IdSet> mangled_sets_;
-  std::vector<Task> stack_;
+  WalkStack<Task> stack_;
   size_t mark_ = 0;  // stack_[mark_, end): pushed by the current step, not flushed yet
   std::string scratch_;
 
@@ -1944,8 +1946,7 @@ bool SymtableBuilder::Run(ParseError* error) {
   PushList(Op::kStmt, ListField(mod, ast::ModuleFields::body), 1);
   Flush();
   while (!stack_.empty()) {
-    Task t = stack_.back();
-    stack_.pop_back();
+    Task t = stack_.pop();
     mark_ = stack_.size();
     // A Name, the commonest task, is visited here: it pushes nothing, so Step's dispatch (and
     // its depth check, which a name within the limit passes) can be skipped.
