@@ -269,6 +269,7 @@ struct DefUseBuffers {
   std::vector<SortKey> sort_keys, sort_scratch;
   std::vector<std::string_view> chain;  ///< ResolveReference's attribute names
   std::vector<DependsEdge> sorted_edges;
+  std::vector<uint32_t> order;  ///< SortUnique's index array
 
   void Clear() {
     occs.clear();
@@ -311,6 +312,7 @@ struct DefUseBuffers {
     trim(sort_keys);
     trim(sort_scratch);
     trim(sorted_edges);
+    trim(order);
   }
 };
 
@@ -943,29 +945,38 @@ class DefUse {
       sorted.push_back(e);
     }
     deps.swap(sorted);  // the buffer leaves with the output; the one just filled is kept
-    auto& ext = out_->external;
     auto ext_key = [](const ExternalRef& r) {
       return std::make_tuple(PosKey(r.from), static_cast<int>(r.type), std::string_view(r.module),
                              std::string_view(r.name));
     };
-    std::sort(ext.begin(), ext.end(),
-              [&](const ExternalRef& a, const ExternalRef& b) { return ext_key(a) < ext_key(b); });
-    ext.erase(std::unique(ext.begin(), ext.end(),
-                          [&](const ExternalRef& a, const ExternalRef& b) {
-                            return a.from == b.from && ext_key(a) == ext_key(b);
-                          }),
-              ext.end());
-    auto& exp = out_->exports;
+    SortUnique(
+        out_->external, [&](const ExternalRef& a, const ExternalRef& b) { return ext_key(a) < ext_key(b); },
+        [&](const ExternalRef& a, const ExternalRef& b) {
+          return a.from == b.from && ext_key(a) == ext_key(b);
+        });
     auto exp_key = [](const ModuleExport& e) {
       return std::make_tuple(std::string_view(e.name), PosKey(e.node));
     };
-    std::sort(exp.begin(), exp.end(),
-              [&](const ModuleExport& a, const ModuleExport& b) { return exp_key(a) < exp_key(b); });
-    exp.erase(std::unique(exp.begin(), exp.end(),
-                          [](const ModuleExport& a, const ModuleExport& b) {
-                            return a.name == b.name && a.node == b.node;
-                          }),
-              exp.end());
+    SortUnique(
+        out_->exports, [&](const ModuleExport& a, const ModuleExport& b) { return exp_key(a) < exp_key(b); },
+        [](const ModuleExport& a, const ModuleExport& b) { return a.name == b.name && a.node == b.node; });
+  }
+
+  /// Sorts `v` by `less` and drops each record `same` as the one kept before it. Through an
+  /// index array: records holding strings move once, not at every step of the sort.
+  template <typename T, typename Less, typename Same>
+  void SortUnique(std::vector<T>& v, Less less, Same same) {
+    std::vector<uint32_t>& order = buf_.order;
+    order.resize(v.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return less(v[a], v[b]); });
+    std::vector<T> sorted;
+    sorted.reserve(v.size());
+    for (uint32_t i : order) {
+      if (!sorted.empty() && same(sorted.back(), v[i])) continue;
+      sorted.push_back(std::move(v[i]));
+    }
+    v.swap(sorted);
   }
 
   const SymbolTable& table_;
