@@ -293,14 +293,13 @@ uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
   }
 }
 
-void SymbolTable::SetSymbol(uint32_t scope, uint32_t id, uint32_t index) {
+void SymbolTable::HashSymbol(uint32_t scope, uint32_t id, uint32_t index) {
   Scope& sc = *scopes_[scope];
   if (!sc.hashed_) {
-    if (sc.symbol_ids_.size() <= kScanSymbols) return;  // found by scanning its ids
     // The scope outgrew scanning: from now on all its symbols are in the hash.
     sc.hashed_ = true;
     for (uint32_t i = 0; i < sc.symbol_ids_.size(); ++i) {
-      if (sc.symbol_ids_[i] != id) SetSymbol(scope, sc.symbol_ids_[i], i);
+      if (sc.symbol_ids_[i] != id) HashSymbol(scope, sc.symbol_ids_[i], i);
     }
   }
   const uint64_t key = (uint64_t{scope} << 32) | id;
@@ -345,8 +344,6 @@ void SymbolTable::Reset() {
   symbol_count_ = 0;
   scope_count_ = 0;
   occurrences_.clear();
-  occurrence_next_.clear();
-  occurrence_tail_.clear();
   occurrences_reindex_ = false;
   body_scopes_.clear();
   type_param_scopes_.clear();
@@ -381,38 +378,34 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
   return k ? scopes_[k->scope].get() : nullptr;
 }
 
-void SymbolTable::AddOccurrence(const Occurrence& occ) {
+void SymbolTable::AddOccurrence(const ast::Node* node, uint32_t scope, uint32_t symbol,
+                                std::string_view identifier) {
   const auto o = static_cast<uint32_t>(occurrences_.size());
-  occurrences_.push_back(occ);
-  occurrence_next_.push_back(kNoId);
-  occurrence_tail_.push_back(o);  // read only while o heads its node's chain
+  occurrences_.push_back({node, scope, symbol, identifier, kNoId, o});
   // Indexed now, while the node is in cache. A number left by a table built earlier over the
   // same tree refers to no earlier occurrence of this node here, so the node starts a chain.
-  const uint32_t a = occ.node->aux;
-  if (a != 0 && a - 1 < o && occurrences_[a - 1].node == occ.node) {
-    const uint32_t head = a - 1;
-    occurrence_next_[occurrence_tail_[head]] = o;
-    occurrence_tail_[head] = o;
+  const uint32_t a = node->aux;
+  if (a != 0 && a - 1 < o && occurrences_[a - 1].node == node) {
+    Occurrence& head = occurrences_[a - 1];
+    occurrences_[head.tail].next = o;
+    head.tail = o;
   } else {
-    occ.node->aux = o + 1;
+    node->aux = o + 1;
   }
 }
 
 void SymbolTable::IndexOccurrences() {
-  occurrence_next_.assign(occurrences_.size(), kNoId);
   for (const Occurrence& o : occurrences_) o.node->aux = 0;
-  // Per first occurrence of a node, the last one so far (the chain's tail); set before read.
-  std::vector<uint32_t>& tail = occurrence_tail_;
-  tail.resize(occurrences_.size());
   for (uint32_t o = 0; o < occurrences_.size(); ++o) {
-    const ast::Node* node = occurrences_[o].node;
-    if (node->aux == 0) {
-      node->aux = o + 1;
-      tail[o] = o;
+    Occurrence& occ = occurrences_[o];
+    occ.next = kNoId;
+    occ.tail = o;
+    if (occ.node->aux == 0) {
+      occ.node->aux = o + 1;
     } else {
-      uint32_t head = node->aux - 1;
-      occurrence_next_[tail[head]] = o;
-      tail[head] = o;
+      Occurrence& head = occurrences_[occ.node->aux - 1];
+      occurrences_[head.tail].next = o;
+      head.tail = o;
     }
   }
 }
@@ -426,7 +419,7 @@ uint32_t SymbolTable::SearchOccurrence(const ast::Node* node) const {
 
 SymbolTable::SymbolRef SymbolTable::FindOccurrence(const ast::Node* node,
                                                    std::string_view identifier) const {
-  for (uint32_t o = FirstOccurrence(node); o != kNoId; o = occurrence_next_[o]) {
+  for (uint32_t o = FirstOccurrence(node); o != kNoId; o = occurrences_[o].next) {
     const Occurrence& occ = occurrences_[o];
     if (identifier.empty() || occ.identifier == identifier) {
       return {scopes_[occ.scope].get(), occ.symbol};
@@ -564,7 +557,15 @@ class SymtableBuilder {
   uint32_t Intern(std::string_view s);
   uint32_t InternCopy(std::string_view s);
   std::string_view Name(uint32_t id) const { return table_->names_[id]; }
-  uint32_t MaybeMangle(uint32_t block, std::string_view name);
+  uint32_t MaybeMangle(uint32_t block, std::string_view name) {
+    // Most names: no type-parameter mangling here, and not private (`__x`) in a class.
+    if (blocks_[block].mangled < 0 &&
+        (private_.empty() || name.size() < 2 || name[0] != '_' || name[1] != '_')) {
+      return Intern(name);
+    }
+    return MaybeMangleSlow(block, name);
+  }
+  uint32_t MaybeMangleSlow(uint32_t block, std::string_view name);
 
   // --- symbols
   Scope& S(uint32_t i) { return *table_->scopes_[i]; }
@@ -671,7 +672,7 @@ uint32_t SymtableBuilder::InternCopy(std::string_view s) {
 
 // CPython's _Py_MaybeMangle: inside the type-parameter scope of a generic class only the type
 // parameters themselves are mangled.
-uint32_t SymtableBuilder::MaybeMangle(uint32_t block, std::string_view name) {
+uint32_t SymtableBuilder::MaybeMangleSlow(uint32_t block, std::string_view name) {
   int32_t m = blocks_[block].mangled;
   if (m >= 0) {
     uint32_t raw = table_->FindId(name);
@@ -826,7 +827,7 @@ bool SymtableBuilder::AddDefHelper(std::string_view name, uint32_t flag, uint32_
   } else {
     S(block).symbols_[index].flags = val;
   }
-  if (record && loc) table_->AddOccurrence({loc, block, index, name});
+  if (record && loc) table_->AddOccurrence(loc, block, index, name);
   if (!(flag & kDefParam) && (flag & kDefGlobal)) {
     // st_global: the module's own table also learns about `global` declarations.
     uint32_t top = 0;

@@ -259,6 +259,8 @@ class SymbolTable {
     uint32_t scope;
     uint32_t symbol;
     std::string_view identifier;  // as written (before mangling)
+    uint32_t next;                // the node's next occurrence, kNoId for none
+    uint32_t tail;                // for the node's first occurrence: its last one so far
   };
   struct ScopeKey {
     const ast::Node* node;
@@ -270,8 +272,9 @@ class SymbolTable {
   uint32_t FindId(std::string_view name) const;
   /// Index of the symbol `id` in scope `scope`, or kNoId.
   uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
-  /// Records an occurrence and indexes it by node (Node::aux, occurrence_next_).
-  void AddOccurrence(const Occurrence& occ);
+  /// Records an occurrence and indexes it by node (Node::aux, the chain of Occurrence::next).
+  void AddOccurrence(const ast::Node* node, uint32_t scope, uint32_t symbol,
+                     std::string_view identifier);
   /// Indexes every occurrence again, after the builder removed some (RemoveSymbol).
   void IndexOccurrences();
   /// The first occurrence of `node`, or kNoId: Node::aux - 1, when it still refers to this node
@@ -293,7 +296,13 @@ class SymbolTable {
   /// Records symbol `index` of `scope` under name `id` (kNoId as index removes it), after the
   /// scope's symbol_ids_ changed. Scopes of up to kScanSymbols symbols are not hashed: FindSymbol
   /// scans their ids.
-  void SetSymbol(uint32_t scope, uint32_t id, uint32_t index);
+  void SetSymbol(uint32_t scope, uint32_t id, uint32_t index) {
+    const Scope& sc = *scopes_[scope];
+    if (!sc.hashed_ && sc.symbol_ids_.size() <= kScanSymbols) return;  // found by scanning its ids
+    HashSymbol(scope, id, index);
+  }
+  /// SetSymbol for a scope found through the hash (or one that has just outgrown scanning).
+  void HashSymbol(uint32_t scope, uint32_t id, uint32_t index);
   static constexpr size_t kScanSymbols = 16;
 
   // Open-addressing hash tables (linear probing, power-of-two sizes): the analysis does one
@@ -317,12 +326,10 @@ class SymbolTable {
   std::vector<SymbolSlot> symbol_slots_;
   std::vector<SymbolSlot> spare_symbol_slots_;
   size_t symbol_count_ = 0;                // occupied or removed slots
-  std::vector<Occurrence> occurrences_;         // in recording order
-  // Node -> its first occurrence: Node::aux holds its index + 1 (set by IndexOccurrences); the
-  // later occurrences of a node follow occurrence_next_ (kNoId ends the chain).
-  std::vector<uint32_t> occurrence_next_;
-  std::vector<uint32_t> occurrence_tail_;  // per chain head: its last occurrence so far
-  bool occurrences_reindex_ = false;       // occurrences were removed: index them again
+  // In recording order. Node -> its first occurrence: Node::aux holds its index + 1 (set by
+  // AddOccurrence); the later occurrences of a node follow Occurrence::next.
+  std::vector<Occurrence> occurrences_;
+  bool occurrences_reindex_ = false;  // occurrences were removed: index them again
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
   std::vector<std::unique_ptr<char[]>> strings_;  // mangled and synthesized names
