@@ -17,7 +17,7 @@ class WalkStack {
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
   void clear() { size_ = 0; }
-  void push(const T& v) {
+  void push(T v) {  // by value: `v` may be a record of this stack, which Grow() frees
     if (size_ == buf_.size()) Grow();
     buf_[size_++] = v;
   }

@@ -242,7 +242,7 @@ struct SortKey {
 struct DefUseBuffers {
   std::vector<Occ> occs;             ///< the occurrences of every flow, flow after flow
   std::vector<uint32_t> first;       ///< per flow and point: its first occurrence (see FlowState)
-  WalkStack<WalkItem> walk_stack;  ///< reused by Walk
+  WalkStack<WalkItem> walk_stack;    ///< reused by Walk
   RdWorkspace rd_ws;
   RdResult rd_result;
   std::vector<RdOcc> rd_occs;
@@ -627,7 +627,8 @@ class DefUse {
           continue;
         case Kind::BoolOp: {
           const List* values = n->fields[ast::BoolOpFields::values].list;
-          for (uint32_t i = values->size; i-- > 0;) stack.push({values->items[i].node, w.cond || i > 0});
+          for (uint32_t i = values->size; i-- > 0;)
+            stack.push({values->items[i].node, w.cond || i > 0});
           continue;
         }
         case Kind::IfExp:
@@ -950,7 +951,8 @@ class DefUse {
                              std::string_view(r.name));
     };
     SortUnique(
-        out_->external, [&](const ExternalRef& a, const ExternalRef& b) { return ext_key(a) < ext_key(b); },
+        out_->external,
+        [&](const ExternalRef& a, const ExternalRef& b) { return ext_key(a) < ext_key(b); },
         [&](const ExternalRef& a, const ExternalRef& b) {
           return a.from == b.from && ext_key(a) == ext_key(b);
         });
@@ -958,8 +960,11 @@ class DefUse {
       return std::make_tuple(std::string_view(e.name), PosKey(e.node));
     };
     SortUnique(
-        out_->exports, [&](const ModuleExport& a, const ModuleExport& b) { return exp_key(a) < exp_key(b); },
-        [](const ModuleExport& a, const ModuleExport& b) { return a.name == b.name && a.node == b.node; });
+        out_->exports,
+        [&](const ModuleExport& a, const ModuleExport& b) { return exp_key(a) < exp_key(b); },
+        [](const ModuleExport& a, const ModuleExport& b) {
+          return a.name == b.name && a.node == b.node;
+        });
   }
 
   /// Sorts `v` by `less` and drops each record `same` as the one kept before it. Through an

@@ -609,35 +609,53 @@ void ForceSolverForTesting(RdSolver solver) { g_forced.store(solver); }
 namespace {
 
 /// A function flow whose names each have at most one definition, made at the entry (its
-/// parameters), and nothing else (most small functions and methods): each use is reached by its
-/// name's parameter, with no sets to solve. False, and nothing written, for any other flow.
+/// parameters), and nothing else (most small functions and methods): each use at a point the
+/// entry reaches is reached by its name's parameter, with no sets to solve. Taken only for a flow
+/// without a loop whose edges come grouped by target in creation order (the flow builder adds an
+/// edge when it creates the edge's target), where one pass over the edges gives reachability.
+/// False, and nothing written, for any other flow.
 bool SolveEntryOnly(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   if (pb.entry_pseudo || pb.want_exit) return false;
   RdScratch& w = ws->scratch();
   const ScopeFlow& f = *pb.flow;
-  const uint32_t entry_begin = pb.first[f.entry_point], entry_end = pb.first[f.entry_point + 1];
+  if (f.entry_point != 0 || f.exit_point != 1) return false;
+  const auto num_points = static_cast<uint32_t>(f.points.size());
+  const uint32_t entry_end = pb.first[1];  // the entry's occurrences: [0, entry_end)
   // The one definition of each name, if any: it must be at the entry point.
   w.def_key.assign(pb.num_keys, kNone);  // per key: its definition occurrence
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
     const RdOcc& o = pb.occs[i];
     if (o.type == RdType::kUse) continue;
-    if (o.type != RdType::kDef || i < entry_begin || i >= entry_end || w.def_key[o.key] != kNone) {
-      return false;
-    }
+    if (o.type != RdType::kDef || i >= entry_end || w.def_key[o.key] != kNone) return false;
     w.def_key[o.key] = i;
   }
-  // The entry's definitions flow on every edge that leaves it (none carries its state before).
+  // Reachability over the live edges, in one pass: each edge leads forward and the edges into a
+  // point come after those into earlier points, so a point's source is final when it is read.
+  // The entry's definitions must flow on every edge that leaves it (none carries its state before
+  // them). Edges to the exit (listed anywhere) are read once every other point is known.
+  w.seen.assign(num_points, 0);
+  w.seen[0] = 1;
+  uint32_t last_to = 0;
   for (const FlowEdge& e : f.edges) {
-    if (e.from == f.entry_point && e.from_in_state && f.live[e.to] != 0) return false;
+    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    if (e.from == 1 || (e.to != 1 && (e.from >= e.to || e.to < last_to))) return false;
+    if (e.from == 0 && e.from_in_state) return false;
+    if (e.to == 1) continue;
+    last_to = e.to;
+    if (w.seen[e.from] != 0) w.seen[e.to] = 1;
   }
-  // Every point with occurrences is live, so reached from the entry without passing another
-  // definition of the name: each use is reached by its name's definition (one at the entry
-  // itself only when made before it).
-  for (uint32_t i = 0; i < pb.num_occs; ++i) {
-    const RdOcc& o = pb.occs[i];
-    const uint32_t d = w.def_key[o.key];
-    if (o.type != RdType::kUse || d == kNone) continue;
-    if (i >= entry_end || i < entry_begin || d < i) out->use_defs.push_back({i, d});
+  for (const FlowEdge& e : f.edges) {
+    if (e.to == 1 && f.live[e.from] != 0 && f.live[e.to] != 0 && w.seen[e.from] != 0) w.seen[1] = 1;
+  }
+  // Each use at a reached point: its name's definition (at the entry, only one made before it).
+  for (uint32_t p = 0; p < num_points; ++p) {
+    if (w.seen[p] == 0) continue;
+    for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
+      const uint32_t d = w.def_key[pb.occs[i].key];
+      if (pb.occs[i].type == RdType::kUse && d != kNone && (p != 0 || d < i)) {
+        out->use_defs.push_back({i, d});
+      }
+    }
   }
   return true;
 }

@@ -19,6 +19,7 @@
 #include "semantic/symtable.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <iterator>
 #include <string>
@@ -180,6 +181,8 @@ constexpr uint32_t kRemoved = 0xfffffffeu;
 
 /// The first min(size, 8) bytes of `s`, zero-padded, without a variable-length copy (an
 /// identifier holds no NUL, so two names of up to 8 bytes are equal exactly when these are).
+/// The overlapping loads below put byte i at bits 8i..8i+7 only on a little-endian machine.
+static_assert(std::endian::native == std::endian::little, "FirstWord assumes little-endian");
 uint64_t FirstWord(std::string_view s) {
   const char* p = s.data();
   const size_t n = s.size();
@@ -221,7 +224,6 @@ uint64_t HashKey(uint64_t k) {
   return k ^ (k >> 31);
 }
 
-
 }  // namespace
 
 uint32_t SymbolTable::FindId(std::string_view name) const {
@@ -238,12 +240,14 @@ uint32_t SymbolTable::FindId(std::string_view name) const {
 
 bool SymbolTable::SlotHolds(const NameSlot& slot, std::string_view name, uint32_t hash,
                             uint64_t first) const {
-  if (slot.hash != hash || slot.first != first || slot.size != std::min<size_t>(name.size(), 0xffff)) {
+  if (slot.hash != hash || slot.first != first ||
+      slot.size != std::min<size_t>(name.size(), 0xffff)) {
     return false;
   }
   if (name.size() <= 8) return true;  // the size and the first word are the whole name
   std::string_view held = names_[slot.id_plus_1 - 1];
-  return held.size() == name.size() && std::memcmp(held.data() + 8, name.data() + 8, name.size() - 8) == 0;
+  return held.size() == name.size() &&
+         std::memcmp(held.data() + 8, name.data() + 8, name.size() - 8) == 0;
 }
 
 uint32_t SymbolTable::InternId(std::string_view name) {
@@ -270,7 +274,8 @@ uint32_t SymbolTable::InternId(std::string_view name) {
   }
   const uint32_t id = static_cast<uint32_t>(names_.size());
   names_.push_back(name);
-  name_slots_[i] = {first, hash, id + 1, static_cast<uint16_t>(std::min<size_t>(name.size(), 0xffff))};
+  name_slots_[i] = {first, hash, id + 1,
+                    static_cast<uint16_t>(std::min<size_t>(name.size(), 0xffff))};
   return id;
 }
 
@@ -380,34 +385,29 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
 
 void SymbolTable::AddOccurrence(const ast::Node* node, uint32_t scope, uint32_t symbol,
                                 std::string_view identifier) {
-  const auto o = static_cast<uint32_t>(occurrences_.size());
-  occurrences_.push_back({node, scope, symbol, identifier, kNoId, o});
-  // Indexed now, while the node is in cache. A number left by a table built earlier over the
-  // same tree refers to no earlier occurrence of this node here, so the node starts a chain.
-  const uint32_t a = node->aux;
-  if (a != 0 && a - 1 < o && occurrences_[a - 1].node == node) {
+  occurrences_.push_back({node, scope, symbol, identifier, kNoId, 0});
+  Link(static_cast<uint32_t>(occurrences_.size() - 1));  // while the node is in cache
+}
+
+void SymbolTable::Link(uint32_t o) {
+  Occurrence& occ = occurrences_[o];
+  occ.next = kNoId;
+  occ.tail = o;
+  // A number left by a table built earlier over the same tree refers to no earlier occurrence of
+  // this node here, so the node starts a chain.
+  const uint32_t a = occ.node->aux;
+  if (a != 0 && a - 1 < o && occurrences_[a - 1].node == occ.node) {
     Occurrence& head = occurrences_[a - 1];
     occurrences_[head.tail].next = o;
     head.tail = o;
   } else {
-    node->aux = o + 1;
+    occ.node->aux = o + 1;
   }
 }
 
 void SymbolTable::IndexOccurrences() {
   for (const Occurrence& o : occurrences_) o.node->aux = 0;
-  for (uint32_t o = 0; o < occurrences_.size(); ++o) {
-    Occurrence& occ = occurrences_[o];
-    occ.next = kNoId;
-    occ.tail = o;
-    if (occ.node->aux == 0) {
-      occ.node->aux = o + 1;
-    } else {
-      Occurrence& head = occurrences_[occ.node->aux - 1];
-      occurrences_[head.tail].next = o;
-      head.tail = o;
-    }
-  }
+  for (uint32_t o = 0; o < occurrences_.size(); ++o) Link(o);
 }
 
 uint32_t SymbolTable::SearchOccurrence(const ast::Node* node) const {
@@ -1486,8 +1486,8 @@ bool SymtableBuilder::StepExpr(const Task& t) {
 
 bool SymtableBuilder::VisitName(const Node* e) {
   std::string_view id = StrField(e, ast::NameFields::id);
-  bool load = static_cast<ast::Singleton>(e->fields[ast::NameFields::ctx].integer) ==
-              ast::Singleton::Load;
+  bool load =
+      static_cast<ast::Singleton>(e->fields[ast::NameFields::ctx].integer) == ast::Singleton::Load;
   if (!AddDef(id, load ? kUse : kDefLocal, e)) return false;
   // super() needs the __class__ cell.
   return !(load && IsFunctionLikeType(S(cur_).type_) && id == "super" &&

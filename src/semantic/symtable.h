@@ -277,6 +277,8 @@ class SymbolTable {
                      std::string_view identifier);
   /// Indexes every occurrence again, after the builder removed some (RemoveSymbol).
   void IndexOccurrences();
+  /// Appends occurrence `o` to its node's chain, or starts the chain.
+  void Link(uint32_t o);
   /// The first occurrence of `node`, or kNoId: Node::aux - 1, when it still refers to this node
   /// (a table built later over the same tree overwrites it; then a search).
   uint32_t FirstOccurrence(const ast::Node* node) const {
@@ -329,7 +331,7 @@ class SymbolTable {
   // In recording order. Node -> its first occurrence: Node::aux holds its index + 1 (set by
   // AddOccurrence); the later occurrences of a node follow Occurrence::next.
   std::vector<Occurrence> occurrences_;
-  bool occurrences_reindex_ = false;  // occurrences were removed: index them again
+  bool occurrences_reindex_ = false;            // occurrences were removed: index them again
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
   std::vector<std::unique_ptr<char[]>> strings_;  // mangled and synthesized names

@@ -272,10 +272,11 @@ bool SolversAgree(const std::string& label, const ParsedModule& module,
     if (got == dense) continue;
     size_t i = 0;
     while (i < dense.size() && i < got.size() && dense[i] == got[i]) ++i;
-    std::printf("FAIL %s: the dense solver and the %s one differ at entry %zu: dense '%s', "
-                "other '%s'\n",
-                label.c_str(), other == semantic::RdSolver::kSparse ? "sparse" : "default", i,
-                i < dense.size() ? dense[i].c_str() : "(end)", i < got.size() ? got[i].c_str() : "(end)");
+    std::printf(
+        "FAIL %s: the dense solver and the %s one differ at entry %zu: dense '%s', "
+        "other '%s'\n",
+        label.c_str(), other == semantic::RdSolver::kSparse ? "sparse" : "default", i,
+        i < dense.size() ? dense[i].c_str() : "(end)", i < got.size() ? got[i].c_str() : "(end)");
     ok = false;
   }
   return ok;

@@ -42,7 +42,8 @@ TEST(SortByKeyTest, MatchesStdSortOnRandomInput) {
         std::uniform_int_distribution<uint32_t> key(0, range), second(0, 3);
         std::vector<Rec> v(n);
         for (uint32_t i = 0; i < n; ++i) v[i] = {base | key(rng), second(rng), i};
-        EXPECT_EQ(ByKeySort(v), Sorted(v)) << "n " << n << ", keys " << base << " | up to " << range;
+        EXPECT_EQ(ByKeySort(v), Sorted(v))
+            << "n " << n << ", keys " << base << " | up to " << range;
       }
     }
   }
@@ -71,6 +72,14 @@ TEST(SortByKeyTest, ALongRunOfOneKeyInReverseOrder) {
   std::vector<Rec> v;
   for (uint32_t i = 0; i < 100000; ++i) v.push_back({7, 100000 - i, i});
   for (uint32_t i = 0; i < 100; ++i) v.push_back({i % 3 == 0 ? 3u : 9u, i, 200000 + i});
+  EXPECT_EQ(ByKeySort(v), Sorted(v));
+}
+
+TEST(SortByKeyTest, AllKeysEqual) {
+  // No bit of the key differs: no radix pass, one run ordered by the rest of the record.
+  std::mt19937 rng(3);
+  std::vector<Rec> v;
+  for (uint32_t i = 0; i < 1000; ++i) v.push_back({0xabcdu, static_cast<uint32_t>(rng() % 50), i});
   EXPECT_EQ(ByKeySort(v), Sorted(v));
 }
 
