@@ -11,6 +11,11 @@ constexpr uint32_t kNone = 0xffffffffu;
 /// SolveReaching runs the dense solver while points x 64-definition words stays below this.
 constexpr uint64_t kDenseBudget = uint64_t{1} << 20;
 
+/// Whether `e` leads forward in creation order: the flow builder creates points in execution
+/// order, so in a flow without a loop (entry 0, exit 1) every edge leads to a later point or to
+/// the exit.
+bool LeadsForward(const FlowEdge& e) { return e.from != 1 && (e.to == 1 || e.from < e.to); }
+
 /// Counting-sort helper: CSR offsets from counts.
 void PrefixSums(std::vector<uint32_t>* first) {
   for (size_t i = 1; i < first->size(); ++i) (*first)[i] += (*first)[i - 1];
@@ -125,14 +130,13 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
 
   // Predecessors of the live points.
   w.pred_first.assign(num_points + 1, 0);
-  // The flow builder creates points in execution order: when every edge leads to a later point
-  // or to the exit (a flow without a loop), that order with the exit last is topological, and
-  // neither a search for the order nor a second pass is needed.
+  // When every edge leads forward, creation order with the exit last is topological: neither a
+  // search for the order nor a second pass is needed.
   bool forward = f.entry_point == 0 && f.exit_point == 1;
   for (const FlowEdge& e : f.edges) {
     if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
     ++w.pred_first[e.to + 1];
-    forward = forward && e.from != 1 && (e.to == 1 || e.from < e.to);
+    forward = forward && LeadsForward(e);
   }
   PrefixSums(&w.pred_first);
   w.preds.resize(w.pred_first[num_points]);
@@ -622,12 +626,13 @@ bool SolveEntryOnly(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   const auto num_points = static_cast<uint32_t>(f.points.size());
   const uint32_t entry_end = pb.first[1];  // the entry's occurrences: [0, entry_end)
   // The one definition of each name, if any: it must be at the entry point.
-  w.def_key.assign(pb.num_keys, kNone);  // per key: its definition occurrence
+  std::vector<uint32_t>& def_of_key = w.def_key;  // borrowed: per key, its occurrence
+  def_of_key.assign(pb.num_keys, kNone);
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
     const RdOcc& o = pb.occs[i];
     if (o.type == RdType::kUse) continue;
-    if (o.type != RdType::kDef || i >= entry_end || w.def_key[o.key] != kNone) return false;
-    w.def_key[o.key] = i;
+    if (o.type != RdType::kDef || i >= entry_end || def_of_key[o.key] != kNone) return false;
+    def_of_key[o.key] = i;
   }
   // Reachability over the live edges, in one pass: each edge leads forward and the edges into a
   // point come after those into earlier points, so a point's source is final when it is read.
@@ -638,7 +643,7 @@ bool SolveEntryOnly(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   uint32_t last_to = 0;
   for (const FlowEdge& e : f.edges) {
     if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-    if (e.from == 1 || (e.to != 1 && (e.from >= e.to || e.to < last_to))) return false;
+    if (!LeadsForward(e) || (e.to != 1 && e.to < last_to)) return false;
     if (e.from == 0 && e.from_in_state) return false;
     if (e.to == 1) continue;
     last_to = e.to;
@@ -651,7 +656,7 @@ bool SolveEntryOnly(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   for (uint32_t p = 0; p < num_points; ++p) {
     if (w.seen[p] == 0) continue;
     for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
-      const uint32_t d = w.def_key[pb.occs[i].key];
+      const uint32_t d = def_of_key[pb.occs[i].key];
       if (pb.occs[i].type == RdType::kUse && d != kNone && (p != 0 || d < i)) {
         out->use_defs.push_back({i, d});
       }

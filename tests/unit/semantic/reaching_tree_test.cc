@@ -65,11 +65,17 @@ struct HandFlow {
 
 using Pairs = std::vector<std::pair<uint32_t, uint32_t>>;
 
-TEST(ReachingShortcut, ParameterReachesItsUses) {
-  HandFlow h(2);  // entry: def a; 2: use a; 3: use a
+/// The entry defines `a` (a parameter); points 2 and 3 use it. No edges yet.
+HandFlow ParameterUsedTwice() {
+  HandFlow h(2);
   h.Occ(0, RdType::kDef, 0);
   h.Occ(2, RdType::kUse, 0);
   h.Occ(3, RdType::kUse, 0);
+  return h;
+}
+
+TEST(ReachingShortcut, ParameterReachesItsUses) {
+  HandFlow h = ParameterUsedTwice();
   h.Edge(0, 2);
   h.Edge(2, 3);
   h.Edge(3, 1);
@@ -94,15 +100,8 @@ TEST(ReachingShortcut, LivePointTheEntryDoesNotReachGetsNothing) {
 }
 
 TEST(ReachingShortcut, FlowsItCannotAnswerGoToTheSolvers) {
-  auto base = [] {
-    HandFlow h(2);
-    h.Occ(0, RdType::kDef, 0);
-    h.Occ(2, RdType::kUse, 0);
-    h.Occ(3, RdType::kUse, 0);
-    return h;
-  };
   {
-    HandFlow h = base();  // the entry's state before its definitions flows on
+    HandFlow h = ParameterUsedTwice();  // the entry's state before its definitions flows on
     h.Edge(0, 2, /*in_state=*/true);
     h.Edge(2, 3);
     h.Edge(3, 1);
@@ -110,7 +109,7 @@ TEST(ReachingShortcut, FlowsItCannotAnswerGoToTheSolvers) {
     EXPECT_EQ(h.Solve(true), Pairs{});
   }
   {
-    HandFlow h = base();  // a second definition, at point 2 after the use there
+    HandFlow h = ParameterUsedTwice();  // a second definition, at point 2 after the use there
     h.Occ(2, RdType::kDef, 0);
     h.Edge(0, 2);
     h.Edge(2, 3);
@@ -119,7 +118,7 @@ TEST(ReachingShortcut, FlowsItCannotAnswerGoToTheSolvers) {
     EXPECT_EQ(h.Solve(true), (Pairs{{1, 0}, {3, 2}}));
   }
   for (RdType t : {RdType::kGen, RdType::kKill}) {
-    HandFlow h = base();  // a conditional definition or a deletion at point 2
+    HandFlow h = ParameterUsedTwice();  // a conditional definition or a deletion at point 2
     h.Occ(2, t, 0);
     h.Edge(0, 2);
     h.Edge(2, 3);
@@ -127,7 +126,7 @@ TEST(ReachingShortcut, FlowsItCannotAnswerGoToTheSolvers) {
     EXPECT_EQ(h.Solve(false), h.Solve(true));
   }
   {
-    HandFlow h = base();  // a loop 2 -> 3 -> 2 with a deletion in it
+    HandFlow h = ParameterUsedTwice();  // a loop 2 -> 3 -> 2 with a deletion in it
     h.Occ(3, RdType::kKill, 0);
     h.Edge(0, 2);
     h.Edge(2, 3);
