@@ -27,7 +27,7 @@ struct RdScratch {
   // Shared: live graph over points (dense) or over points plus pre-nodes (sparse).
   std::vector<uint32_t> pred_first, succ_first, succs, rpo, rpo_index, at;
   std::vector<std::pair<uint32_t, bool>> preds;
-  std::vector<uint8_t> seen, used;
+  std::vector<uint8_t> seen, used, occ_bit;
   std::vector<std::pair<uint32_t, uint32_t>> dfs;
   // Dense.
   std::vector<uint32_t> def_occ, def_key, order, pos, range_begin, occ_def;
@@ -665,6 +665,135 @@ bool SolveEntryOnly(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   return true;
 }
 
+/// A flow whose tracked definitions fit one 64-bit word (most function and class flows): the
+/// dense solver's answer without its setup for many words (bit ranges per name, a search for the
+/// visiting order). A name's kill mask is the bits of its definitions; points are visited in
+/// creation order (entry, the statements, exit), which is execution order: a flow without a loop
+/// needs one pass, one with loops passes until nothing changes. False, and nothing written to
+/// *out, when the definitions do not fit.
+bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
+  const ScopeFlow& f = *pb.flow;
+  if (f.entry_point != 0 || f.exit_point != 1) return false;
+  RdScratch& w = ws->scratch();
+  const RdOcc* occs = pb.occs;
+  constexpr uint8_t kNoBit = 0xff;
+  // Bits: a pseudo definition per used name first (a class body), then the definitions of
+  // used names (all with want_exit), in occurrence order. The dense solver tracks the same set.
+  uint32_t bit_def[64];
+  uint32_t bits = 0;
+  uint64_t entry_bits = 0;
+  w.kill.assign(pb.num_keys, 0);
+  w.used.assign(pb.num_keys, 0);
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    const RdOcc& o = occs[i];
+    if (o.type != RdType::kUse || w.used[o.key] != 0) continue;
+    w.used[o.key] = 1;
+    if (!pb.entry_pseudo) continue;
+    if (bits == 64) return false;
+    w.kill[o.key] |= uint64_t{1} << bits;
+    entry_bits |= uint64_t{1} << bits;
+    bit_def[bits++] = kPseudoDef;
+  }
+  w.occ_bit.resize(pb.num_occs);
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    const RdOcc& o = occs[i];
+    w.occ_bit[i] = kNoBit;
+    if ((o.type != RdType::kDef && o.type != RdType::kGen) || (!pb.want_exit && w.used[o.key] == 0)) {
+      continue;
+    }
+    if (bits == 64) return false;
+    w.kill[o.key] |= uint64_t{1} << bits;
+    w.occ_bit[i] = static_cast<uint8_t>(bits);
+    bit_def[bits++] = i;
+  }
+  const uint64_t* kill = w.kill.data();
+  const uint8_t* occ_bit = w.occ_bit.data();
+  // The state after point p's occurrences from the state s before them; with `read`, uses read
+  // their definitions from it.
+  auto transfer = [&](uint32_t p, uint64_t s, bool read) {
+    for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
+      const RdOcc& o = occs[i];
+      const uint64_t gen = occ_bit[i] == kNoBit ? 0 : uint64_t{1} << occ_bit[i];
+      switch (o.type) {
+        case RdType::kUse:
+          if (!read) break;
+          for (uint64_t m = s & kill[o.key]; m != 0; m &= m - 1) {
+            out->use_defs.push_back({i, bit_def[__builtin_ctzll(m)]});
+          }
+          break;
+        case RdType::kDef: s = (s & ~kill[o.key]) | gen; break;
+        case RdType::kGen: s |= gen; break;
+        case RdType::kKill: s &= ~kill[o.key]; break;
+      }
+    }
+    return s;
+  };
+
+  // Predecessors over the live edges.
+  const auto num_points = static_cast<uint32_t>(f.points.size());
+  w.pred_first.assign(num_points + 1, 0);
+  bool forward = true;
+  for (const FlowEdge& e : f.edges) {
+    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    ++w.pred_first[e.to + 1];
+    forward = forward && LeadsForward(e);
+  }
+  PrefixSums(&w.pred_first);
+  w.preds.resize(w.pred_first[num_points]);
+  w.at.assign(w.pred_first.begin(), w.pred_first.end() - 1);
+  for (const FlowEdge& e : f.edges) {
+    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    w.preds[w.at[e.to]++] = {e.from, e.from_in_state};
+  }
+  w.in.assign(num_points, 0);
+  w.out.assign(num_points, 0);
+  w.seen.assign(num_points, 0);
+  uint8_t* seen = w.seen.data();
+  uint64_t* in = w.in.data();
+  uint64_t* after = w.out.data();
+  // One visit of p: its state from its reached predecessors (the entry's from the pseudo
+  // definitions). Whether anything about p changed.
+  auto visit = [&](uint32_t p, bool read) {
+    uint64_t s = entry_bits;
+    bool reached = p == 0;
+    if (!reached) {
+      s = 0;
+      for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1]; ++i) {
+        const auto& [q, in_state] = w.preds[i];
+        if (seen[q] == 0) continue;
+        s |= in_state ? in[q] : after[q];
+        reached = true;
+      }
+      if (!reached) return false;
+    }
+    const uint64_t o = transfer(p, s, read);
+    const bool changed = seen[p] == 0 || in[p] != s || after[p] != o;
+    seen[p] = 1;
+    in[p] = s;
+    after[p] = o;
+    return changed;
+  };
+  // In creation order every edge of a flow without a loop leads forward: one pass, reading uses
+  // as it goes. With loops, passes until nothing changes, then one more that reads the uses.
+  auto pass = [&](bool read) {
+    bool changed = visit(0, read);
+    for (uint32_t p = 2; p < num_points; ++p) changed = visit(p, read) || changed;
+    return visit(1, read) || changed;
+  };
+  if (!forward) {
+    while (pass(false)) {
+    }
+  }
+  pass(true);
+  if (pb.want_exit && seen[1] != 0) {
+    for (uint64_t m = in[1]; m != 0; m &= m - 1) {
+      uint32_t d = bit_def[__builtin_ctzll(m)];
+      if (d != kPseudoDef) out->exit_defs.push_back(d);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void SolveReaching(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
@@ -672,6 +801,7 @@ void SolveReaching(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   if (forced == RdSolver::kDense) return SolveDense(pb, ws, out);
   if (forced == RdSolver::kSparse) return SolveSparse(pb, ws, out);
   if (SolveEntryOnly(pb, ws, out)) return;
+  if (SolveWord(pb, ws, out)) return;
   uint64_t defs = 0;
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
     defs += pb.occs[i].type == RdType::kDef || pb.occs[i].type == RdType::kGen ? 1 : 0;

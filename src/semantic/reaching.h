@@ -6,7 +6,9 @@
 //  - SolveSparse: SSA construction (dominators, dominance frontiers, phi placement, renaming)
 //    then a walk from each use to the definitions behind its value: near-linear, output-bound.
 // SolveReaching picks one by size; the flow tests run both on every scope and compare. Before
-// either, it answers a function flow whose names are defined only by its parameters directly.
+// either, it answers a function flow whose names are defined only by its parameters directly, and
+// a flow whose definitions fit one 64-bit word with the dense solver's rules but none of its
+// multi-word setup (most flows); the tests compare that choice with the dense solver too.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,11 @@
-// SolveReaching's default choice against the dense solver on flows built by hand: the shortcut
+// SolveReaching's default choice against the dense solver on flows built by hand. The shortcut
 // for flows defined only by their parameters (reaching.cc, SolveEntryOnly) must answer exactly
 // as the dense solver does, or leave the flow to it: a use at a live point the entry does not
 // reach, a definition that the entry's state skips, a second definition, a conditional one, a
-// deletion, a loop.
+// deletion, a loop. So must the one-word solver (SolveWord) for what it takes: loops whose
+// definitions flow back to their head, a point reached only from one created after it, a class
+// body's pseudo definitions, a module's definitions at the exit; more definitions than a word
+// holds go on to the dense solver.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,6 +22,9 @@ struct HandFlow {
   std::vector<uint32_t> first;  // occurrences of point p: occs[first[p], first[p + 1])
   std::vector<RdOcc> occs;
   uint32_t num_keys = 0;
+  bool entry_pseudo = false;
+  bool want_exit = false;
+  std::vector<uint32_t> exits;  // the last Solve's exit definitions, sorted
 
   /// Points 0 (entry) and 1 (exit), then `extra` more; all live.
   explicit HandFlow(uint32_t extra) {
@@ -50,6 +56,8 @@ struct HandFlow {
     pb.occs = occs.data();
     pb.num_occs = static_cast<uint32_t>(occs.size());
     pb.num_keys = num_keys;
+    pb.entry_pseudo = entry_pseudo;
+    pb.want_exit = want_exit;
     RdWorkspace ws;
     RdResult out;
     if (dense) {
@@ -58,6 +66,8 @@ struct HandFlow {
       SolveReaching(pb, &ws, &out);
     }
     std::sort(out.use_defs.begin(), out.use_defs.end());
+    exits = out.exit_defs;
+    std::sort(exits.begin(), exits.end());
     return out.use_defs;
   }
   std::vector<std::vector<RdOcc>> point_occs;
@@ -146,6 +156,83 @@ TEST(ReachingShortcut, UseAtTheEntrySeesOnlyEarlierDefinitions) {
   h.Edge(2, 1);
   EXPECT_EQ(h.Solve(true), (Pairs{{2, 1}, {3, 1}}));
   EXPECT_EQ(h.Solve(false), h.Solve(true));
+}
+
+TEST(ReachingWord, LoopCarriesADefinitionBackToItsHead) {
+  // 0: a = param; 2: while a:; 3: a = ...; back to 2.
+  HandFlow h(2);
+  h.Occ(0, RdType::kDef, 0);
+  h.Occ(2, RdType::kUse, 0);
+  h.Occ(3, RdType::kDef, 0);
+  h.Edge(0, 2);
+  h.Edge(2, 3);
+  h.Edge(3, 2);
+  h.Edge(2, 1);
+  EXPECT_EQ(h.Solve(true), (Pairs{{1, 0}, {1, 2}}));
+  EXPECT_EQ(h.Solve(false), h.Solve(true));
+}
+
+TEST(ReachingWord, PointReachedOnlyFromALaterOne) {
+  // Creation order visits point 2 before 3, its only way in: a second pass must reach it.
+  HandFlow h(2);
+  h.Occ(2, RdType::kUse, 0);
+  h.Occ(3, RdType::kDef, 0);
+  h.Occ(3, RdType::kGen, 1);
+  h.Occ(2, RdType::kUse, 1);
+  h.Edge(0, 3);
+  h.Edge(3, 2);
+  h.Edge(2, 1);
+  EXPECT_EQ(h.Solve(true), (Pairs{{0, 2}, {1, 3}}));
+  EXPECT_EQ(h.Solve(false), h.Solve(true));
+}
+
+TEST(ReachingWord, ClassBodyAndModuleExit) {
+  // A name read before the body binds it reads the pseudo definition; at the exit, the
+  // definitions that reach it, one of them conditional and one deleted on one branch.
+  HandFlow h(4);
+  h.Occ(2, RdType::kUse, 0);
+  h.Occ(2, RdType::kDef, 0);
+  h.Occ(3, RdType::kGen, 1);
+  h.Occ(4, RdType::kKill, 0);
+  h.Occ(5, RdType::kUse, 0);
+  h.Occ(5, RdType::kDef, 2);
+  h.Edge(0, 2);
+  h.Edge(2, 3);
+  h.Edge(3, 4);
+  h.Edge(3, 5);
+  h.Edge(4, 5);
+  h.Edge(5, 1);
+  for (bool pseudo : {false, true}) {
+    for (bool exit : {false, true}) {
+      h.entry_pseudo = pseudo;
+      h.want_exit = exit;
+      Pairs dense = h.Solve(true);
+      std::vector<uint32_t> dense_exits = h.exits;
+      EXPECT_EQ(h.Solve(false), dense) << pseudo << exit;
+      EXPECT_EQ(h.exits, dense_exits) << pseudo << exit;
+    }
+  }
+  h.entry_pseudo = true;
+  h.want_exit = true;
+  EXPECT_EQ(h.Solve(false), (Pairs{{0, kPseudoDef}, {4, 1}}));
+  EXPECT_EQ(h.exits, (std::vector<uint32_t>{1, 2, 5}));
+}
+
+TEST(ReachingWord, MoreDefinitionsThanAWord) {
+  // 70 names, each defined at its own point in a loop and read at the loop's head.
+  constexpr uint32_t kNames = 70;
+  HandFlow h(kNames + 1);
+  for (uint32_t k = 0; k < kNames; ++k) {
+    h.Occ(2, RdType::kUse, k);
+    h.Occ(3 + k, RdType::kDef, k);
+    h.Edge(2 + k, 3 + k);
+  }
+  h.Edge(2 + kNames, 2);
+  h.Edge(0, 2);
+  h.Edge(2, 1);
+  Pairs dense = h.Solve(true);
+  EXPECT_EQ(dense.size(), kNames);
+  EXPECT_EQ(h.Solve(false), dense);
 }
 
 }  // namespace
