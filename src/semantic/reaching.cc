@@ -32,6 +32,7 @@ struct RdScratch {
   // Dense.
   std::vector<uint32_t> def_occ, def_key, order, pos, range_begin, occ_def;
   std::vector<uint64_t> in, out, kill;
+  std::vector<uint64_t> point_kill, point_gen;  // SolveWord: each point's occurrences in one step
   // Sparse.
   std::vector<uint32_t> pre_of, node_point, edge_from, edge_to, idom, df_first, df, dom_first,
       dom_children, site_first, sites, stamp, work, phi_first, phi_ids, phi_key, operand_first,
@@ -708,15 +709,14 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   }
   const uint64_t* kill = w.kill.data();
   const uint8_t* occ_bit = w.occ_bit.data();
-  // The state after point p's occurrences from the state s before them; with `read`, uses read
-  // their definitions from it.
-  auto transfer = [&](uint32_t p, uint64_t s, bool read) {
+  // The state after point p's occurrences from the state s before them; uses read their
+  // definitions from it.
+  auto transfer = [&](uint32_t p, uint64_t s) {
     for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
       const RdOcc& o = occs[i];
       const uint64_t gen = occ_bit[i] == kNoBit ? 0 : uint64_t{1} << occ_bit[i];
       switch (o.type) {
         case RdType::kUse:
-          if (!read) break;
           for (uint64_t m = s & kill[o.key]; m != 0; m &= m - 1) {
             out->use_defs.push_back({i, bit_def[__builtin_ctzll(m)]});
           }
@@ -751,40 +751,80 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   uint8_t* seen = w.seen.data();
   uint64_t* in = w.in.data();
   uint64_t* after = w.out.data();
-  // One visit of p: its state from its reached predecessors (the entry's from the pseudo
-  // definitions). Whether anything about p changed.
-  auto visit = [&](uint32_t p, bool read) {
-    uint64_t s = entry_bits;
-    bool reached = p == 0;
-    if (!reached) {
-      s = 0;
-      for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1]; ++i) {
-        const auto& [q, in_state] = w.preds[i];
-        if (seen[q] == 0) continue;
-        s |= in_state ? in[q] : after[q];
-        reached = true;
-      }
-      if (!reached) return false;
-    }
-    const uint64_t o = transfer(p, s, read);
-    const bool changed = seen[p] == 0 || in[p] != s || after[p] != o;
-    seen[p] = 1;
-    in[p] = s;
-    after[p] = o;
-    return changed;
-  };
-  // In creation order every edge of a flow without a loop leads forward: one pass, reading uses
-  // as it goes. With loops, passes until nothing changes, then one more that reads the uses.
-  auto pass = [&](bool read) {
-    bool changed = visit(0, read);
-    for (uint32_t p = 2; p < num_points; ++p) changed = visit(p, read) || changed;
-    return visit(1, read) || changed;
-  };
+  // In a flow with loops, points are visited more than once: each point's occurrences are first
+  // folded into one step, s -> (s & ~kill) | gen.
   if (!forward) {
-    while (pass(false)) {
+    w.point_kill.assign(num_points, 0);
+    w.point_gen.assign(num_points, 0);
+    for (uint32_t p = 0; p < num_points; ++p) {
+      uint64_t k = 0, g = 0;
+      for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
+        const RdOcc& o = occs[i];
+        switch (o.type) {
+          case RdType::kUse: break;
+          case RdType::kDef:
+          case RdType::kKill:
+            k |= kill[o.key];
+            g &= ~kill[o.key];
+            break;
+          case RdType::kGen: break;
+        }
+        if (occ_bit[i] != kNoBit) g |= uint64_t{1} << occ_bit[i];
+      }
+      w.point_kill[p] = k;
+      w.point_gen[p] = g;
     }
   }
-  pass(true);
+  const uint64_t* point_kill = w.point_kill.data();
+  const uint64_t* point_gen = w.point_gen.data();
+  // The state before p from its reached predecessors (the entry's: the pseudo definitions), or
+  // false when none is reached yet.
+  auto join = [&](uint32_t p, uint64_t* state) {
+    if (p == 0) {
+      *state = entry_bits;
+      return true;
+    }
+    uint64_t s = 0;
+    bool reached = false;
+    for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1]; ++i) {
+      const auto& [q, in_state] = w.preds[i];
+      if (seen[q] == 0) continue;
+      s |= in_state ? in[q] : after[q];
+      reached = true;
+    }
+    *state = s;
+    return reached;
+  };
+  // Points in creation order (entry, statements, exit): execution order, so every edge of a flow
+  // without a loop leads forward.
+  auto for_each_point = [&](auto&& visit) {
+    visit(0);
+    for (uint32_t p = 2; p < num_points; ++p) visit(p);
+    visit(1);
+  };
+  // With loops: passes over the folded steps until nothing changes. Then (the only pass without
+  // a loop) one that reads the uses.
+  for (bool changed = !forward; changed;) {
+    changed = false;
+    for_each_point([&](uint32_t p) {
+      uint64_t s;
+      if (!join(p, &s)) return;
+      const uint64_t o = (s & ~point_kill[p]) | point_gen[p];
+      if (seen[p] == 0 || in[p] != s || after[p] != o) {
+        seen[p] = 1;
+        in[p] = s;
+        after[p] = o;
+        changed = true;
+      }
+    });
+  }
+  for_each_point([&](uint32_t p) {
+    uint64_t s;
+    if (!join(p, &s)) return;
+    seen[p] = 1;
+    in[p] = s;
+    after[p] = transfer(p, s);
+  });
   if (pb.want_exit && seen[1] != 0) {
     for (uint64_t m = in[1]; m != 0; m &= m - 1) {
       uint32_t d = bit_def[__builtin_ctzll(m)];
