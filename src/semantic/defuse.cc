@@ -803,6 +803,7 @@ class DefUse {
                           [&](const Node* d) { AddData(u.node, d, u.ref); });
       }
     }
+    out_->exports.reserve(out_->exports.size() + buf_.rd_result.exit_defs.size());
     for (uint32_t def : buf_.rd_result.exit_defs)
       AddExport(buf_.key_list[occs[def].key].name, occs[def].node);
     for (uint32_t i = 0; i < num_occs; ++i) {

@@ -27,11 +27,12 @@ struct RdScratch {
   // Shared: live graph over points (dense) or over points plus pre-nodes (sparse).
   std::vector<uint32_t> pred_first, succ_first, succs, rpo, rpo_index, at;
   std::vector<std::pair<uint32_t, bool>> preds;
-  std::vector<uint8_t> seen, used, occ_bit;
+  std::vector<uint8_t> seen, used;
   std::vector<std::pair<uint32_t, uint32_t>> dfs;
   // Dense.
   std::vector<uint32_t> def_occ, def_key, order, pos, range_begin, occ_def;
   std::vector<uint64_t> in, out, kill;
+  std::vector<uint64_t> gen;  // SolveWord: per occurrence, the bit it defines
   std::vector<uint64_t> point_kill, point_gen;  // SolveWord: each point's occurrences in one step
   // Sparse.
   std::vector<uint32_t> pre_of, node_point, edge_from, edge_to, idom, df_first, df, dom_first,
@@ -677,54 +678,59 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   if (f.entry_point != 0 || f.exit_point != 1) return false;
   RdScratch& w = ws->scratch();
   const RdOcc* occs = pb.occs;
-  constexpr uint8_t kNoBit = 0xff;
   // Bits: a pseudo definition per used name first (a class body), then the definitions of
   // used names (all with want_exit), in occurrence order. The dense solver tracks the same set.
-  uint32_t bit_def[64];
+  // Written with few branches: occurrence types do not follow a pattern a predictor learns.
+  uint32_t bit_def[65];  // [64]: where an untracked definition's index goes when 64 are
   uint32_t bits = 0;
   uint64_t entry_bits = 0;
   w.kill.assign(pb.num_keys, 0);
   w.used.assign(pb.num_keys, 0);
-  for (uint32_t i = 0; i < pb.num_occs; ++i) {
-    const RdOcc& o = occs[i];
-    if (o.type != RdType::kUse || w.used[o.key] != 0) continue;
-    w.used[o.key] = 1;
-    if (!pb.entry_pseudo) continue;
-    if (bits == 64) return false;
-    w.kill[o.key] |= uint64_t{1} << bits;
-    entry_bits |= uint64_t{1} << bits;
-    bit_def[bits++] = kPseudoDef;
-  }
-  w.occ_bit.resize(pb.num_occs);
-  for (uint32_t i = 0; i < pb.num_occs; ++i) {
-    const RdOcc& o = occs[i];
-    w.occ_bit[i] = kNoBit;
-    if ((o.type != RdType::kDef && o.type != RdType::kGen) || (!pb.want_exit && w.used[o.key] == 0)) {
-      continue;
+  uint8_t* used = w.used.data();
+  uint64_t* kill = w.kill.data();
+  if (!pb.entry_pseudo) {
+    for (uint32_t i = 0; i < pb.num_occs; ++i) used[occs[i].key] |= occs[i].type == RdType::kUse;
+  } else {
+    for (uint32_t i = 0; i < pb.num_occs; ++i) {
+      const RdOcc& o = occs[i];
+      if (o.type != RdType::kUse || used[o.key] != 0) continue;
+      used[o.key] = 1;
+      if (bits == 64) return false;
+      kill[o.key] |= uint64_t{1} << bits;
+      entry_bits |= uint64_t{1} << bits;
+      bit_def[bits++] = kPseudoDef;
     }
-    if (bits == 64) return false;
-    w.kill[o.key] |= uint64_t{1} << bits;
-    w.occ_bit[i] = static_cast<uint8_t>(bits);
-    bit_def[bits++] = i;
   }
-  const uint64_t* kill = w.kill.data();
-  const uint8_t* occ_bit = w.occ_bit.data();
+  w.gen.resize(pb.num_occs);
+  uint64_t* gen = w.gen.data();  // per occurrence: the bit it defines, or 0
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    const RdOcc& o = occs[i];
+    const bool defines = o.type == RdType::kDef || o.type == RdType::kGen;
+    const uint32_t tracked = defines && (pb.want_exit || used[o.key] != 0) ? 1 : 0;
+    if (bits + tracked > 64) return false;
+    const uint64_t bit = (uint64_t{1} << (bits & 63)) & (uint64_t{0} - tracked);
+    gen[i] = bit;
+    kill[o.key] |= bit;
+    bit_def[bits] = i;  // kept only when tracked: otherwise the next one overwrites it
+    bits += tracked;
+  }
+  // By occurrence type (use, def, gen, kill): whether it reads its name's definitions, whether
+  // it clears them.
+  static constexpr uint64_t kReads[4] = {~uint64_t{0}, 0, 0, 0};
+  static constexpr uint64_t kClears[4] = {0, ~uint64_t{0}, 0, ~uint64_t{0}};
+  static_assert(static_cast<int>(RdType::kUse) == 0 && static_cast<int>(RdType::kDef) == 1 &&
+                static_cast<int>(RdType::kGen) == 2 && static_cast<int>(RdType::kKill) == 3);
   // The state after point p's occurrences from the state s before them; uses read their
   // definitions from it.
   auto transfer = [&](uint32_t p, uint64_t s) {
     for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
       const RdOcc& o = occs[i];
-      const uint64_t gen = occ_bit[i] == kNoBit ? 0 : uint64_t{1} << occ_bit[i];
-      switch (o.type) {
-        case RdType::kUse:
-          for (uint64_t m = s & kill[o.key]; m != 0; m &= m - 1) {
-            out->use_defs.push_back({i, bit_def[__builtin_ctzll(m)]});
-          }
-          break;
-        case RdType::kDef: s = (s & ~kill[o.key]) | gen; break;
-        case RdType::kGen: s |= gen; break;
-        case RdType::kKill: s &= ~kill[o.key]; break;
+      const auto type = static_cast<uint32_t>(o.type);
+      const uint64_t k = kill[o.key];
+      for (uint64_t m = s & k & kReads[type]; m != 0; m &= m - 1) {
+        out->use_defs.push_back({i, bit_def[__builtin_ctzll(m)]});
       }
+      s = (s & ~(k & kClears[type])) | gen[i];
     }
     return s;
   };
@@ -759,17 +765,9 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
     for (uint32_t p = 0; p < num_points; ++p) {
       uint64_t k = 0, g = 0;
       for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
-        const RdOcc& o = occs[i];
-        switch (o.type) {
-          case RdType::kUse: break;
-          case RdType::kDef:
-          case RdType::kKill:
-            k |= kill[o.key];
-            g &= ~kill[o.key];
-            break;
-          case RdType::kGen: break;
-        }
-        if (occ_bit[i] != kNoBit) g |= uint64_t{1} << occ_bit[i];
+        const uint64_t clear = kill[occs[i].key] & kClears[static_cast<uint32_t>(occs[i].type)];
+        k |= clear;
+        g = (g & ~clear) | gen[i];
       }
       w.point_kill[p] = k;
       w.point_gen[p] = g;

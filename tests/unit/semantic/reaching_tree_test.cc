@@ -235,5 +235,21 @@ TEST(ReachingWord, MoreDefinitionsThanAWord) {
   EXPECT_EQ(h.Solve(false), dense);
 }
 
+TEST(ReachingWord, AWordFullThenADefinitionNoUseReads) {
+  // 64 tracked definitions fill the word; the definition after them is of a name no use reads,
+  // so it takes no bit and must not disturb the first bit's definition.
+  constexpr uint32_t kNames = 64;
+  HandFlow h(2);
+  for (uint32_t k = 0; k < kNames; ++k) h.Occ(0, RdType::kDef, k);
+  h.Occ(2, RdType::kDef, kNames);
+  for (uint32_t k = 0; k < kNames; ++k) h.Occ(3, RdType::kUse, k);
+  h.Edge(0, 2);
+  h.Edge(2, 3);
+  h.Edge(3, 1);
+  Pairs dense = h.Solve(true);
+  EXPECT_EQ(dense.size(), kNames);
+  EXPECT_EQ(h.Solve(false), dense);
+}
+
 }  // namespace
 }  // namespace ast2graph::semantic
