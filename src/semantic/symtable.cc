@@ -18,6 +18,10 @@
 // async checks in the symbol table (the compiler does them).
 #include "semantic/symtable.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -282,12 +286,24 @@ uint32_t SymbolTable::InternId(std::string_view name) {
 uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
   const Scope& sc = *scopes_[scope];
   if (!sc.hashed_) {
-    // A small scope (most are): its ids in place are quicker to scan than a hash probe.
-    const uint32_t* ids = sc.symbol_ids_.data();
-    for (uint32_t i = 0, n = static_cast<uint32_t>(sc.symbol_ids_.size()); i < n; ++i) {
-      if (ids[i] == id) return i;
-    }
-    return kNoId;
+    // A small scope (most are): its ids in place are quicker to compare than a hash probe.
+    static_assert(Scope::kScanIds == 16);
+#if defined(__SSE2__)
+    const __m128i key = _mm_set1_epi32(static_cast<int>(id));
+    auto eq = [&](int q) {
+      __m128i v;
+      std::memcpy(&v, sc.scan_ids_.data() + 4 * q, sizeof v);
+      return _mm_cmpeq_epi32(v, key);
+    };
+    // Four lanes of -1/0 per compare, narrowed to one byte per id, then one bit per id.
+    const __m128i bytes =
+        _mm_packs_epi16(_mm_packs_epi32(eq(0), eq(1)), _mm_packs_epi32(eq(2), eq(3)));
+    const auto found = static_cast<uint32_t>(_mm_movemask_epi8(bytes));
+#else
+    uint32_t found = 0;
+    for (uint32_t i = 0; i < Scope::kScanIds; ++i) found |= uint32_t{sc.scan_ids_[i] == id} << i;
+#endif
+    return found != 0 ? static_cast<uint32_t>(__builtin_ctz(found)) : kNoId;
   }
   const uint64_t key = (uint64_t{scope} << 32) | id;
   const size_t mask = symbol_slots_.size() - 1;
@@ -687,6 +703,7 @@ uint32_t SymtableBuilder::AddSymbol(uint32_t scope, uint32_t id, uint32_t flags)
   uint32_t index = static_cast<uint32_t>(s.symbols_.size());
   s.symbols_.push_back({Name(id), flags, Binding::kNone});
   s.symbol_ids_.push_back(id);
+  if (index < Scope::kScanIds) s.scan_ids_[index] = id;
   table_->SetSymbol(scope, id, index);
   return index;
 }
@@ -1779,6 +1796,10 @@ void SymtableBuilder::RemoveSymbol(uint32_t scope, uint32_t id) {
   Scope& s = S(scope);
   s.symbols_.erase(s.symbols_.begin() + index);
   s.symbol_ids_.erase(s.symbol_ids_.begin() + index);
+  s.scan_ids_ = Scope::FreshScanIds();
+  for (uint32_t i = 0; i < std::min<size_t>(Scope::kScanIds, s.symbol_ids_.size()); ++i) {
+    s.scan_ids_[i] = s.symbol_ids_[i];
+  }
   table_->SetSymbol(scope, id, SymbolTable::kNoId);
   for (uint32_t i = index; i < s.symbols_.size(); ++i) table_->SetSymbol(scope, s.symbol_ids_[i], i);
   auto& occ = table_->occurrences_;

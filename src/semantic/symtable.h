@@ -16,6 +16,7 @@
 //  - private names are mangled (`__x` in class C is the symbol `_C__x`).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -159,6 +160,15 @@ class Scope {
   std::vector<Symbol> symbols_;
   std::vector<uint32_t> symbol_ids_;  // interned name id of each symbol
   bool hashed_ = false;  // its symbols are in SymbolTable's hash (else found by scanning the ids)
+  /// The first kScanIds ids of symbol_ids_, the rest kNoId: FindSymbol compares all of them,
+  /// without a branch per symbol (a scan that stops at the match mispredicts where it stops).
+  static constexpr uint32_t kScanIds = 16;
+  std::array<uint32_t, kScanIds> scan_ids_ = FreshScanIds();
+  static constexpr std::array<uint32_t, kScanIds> FreshScanIds() {
+    std::array<uint32_t, kScanIds> a{};
+    for (uint32_t& id : a) id = 0xffffffffu;
+    return a;
+  }
 
   /// A fresh scope again (for a table reused by BuildSymbolTableInto); the vectors keep their
   /// capacity.
@@ -305,7 +315,7 @@ class SymbolTable {
   }
   /// SetSymbol for a scope found through the hash (or one that has just outgrown scanning).
   void HashSymbol(uint32_t scope, uint32_t id, uint32_t index);
-  static constexpr size_t kScanSymbols = 16;
+  static constexpr size_t kScanSymbols = Scope::kScanIds;
 
   // Open-addressing hash tables (linear probing, power-of-two sizes): the analysis does one
   // name lookup per name occurrence, where node-based maps cost more than the parse.
