@@ -923,16 +923,16 @@ bool SymtableBuilder::VisitAlias(const Node* a) {
 }
 
 bool SymtableBuilder::RaiseIfAnnotationBlock(const char* what, const Node* e) {
-  std::string msg(what);
+  auto msg = [what] { return std::string(what); };  // made only for an error
   switch (S(cur_).type_) {
     case ScopeType::kAnnotation:
-      return Fail(e, msg + " cannot be used within an annotation");
+      return Fail(e, msg() + " cannot be used within an annotation");
     case ScopeType::kTypeVariable:
-      return Fail(e, msg + " cannot be used within " + blocks_[cur_].scope_info);
+      return Fail(e, msg() + " cannot be used within " + blocks_[cur_].scope_info);
     case ScopeType::kTypeAlias:
-      return Fail(e, msg + " cannot be used within a type alias");
+      return Fail(e, msg() + " cannot be used within a type alias");
     case ScopeType::kTypeParameters:
-      return Fail(e, msg + " cannot be used within the definition of a generic");
+      return Fail(e, msg() + " cannot be used within the definition of a generic");
     default:
       return true;
   }
@@ -1695,11 +1695,11 @@ bool SymtableBuilder::AnalyzeName(Frame& f, uint32_t i) {
   Scope& ste = S(f.scope);
   const uint32_t id = ste.symbol_ids_[i];
   const uint32_t flags = ste.symbols_[i].flags;
-  const std::string name(Name(id));
+  const std::string_view name = Name(id);  // for messages only: copied when one is made
   Binding& scope = f.scopes[i];
   if (flags & kDefGlobal) {
     if (flags & kDefNonlocal) {
-      return FailAtDirective(f.scope, id, "name '" + name + "' is nonlocal and global");
+      return FailAtDirective(f.scope, id, "name '" + std::string(name) + "' is nonlocal and global");
     }
     scope = Binding::kGlobalExplicit;
     Insert(f.global, id);
@@ -1711,11 +1711,11 @@ bool SymtableBuilder::AnalyzeName(Frame& f, uint32_t i) {
       return FailAtDirective(f.scope, id, "nonlocal declaration not allowed at module level");
     }
     if (!Contains(f.bound, id)) {
-      return FailAtDirective(f.scope, id, "no binding for nonlocal '" + name + "' found");
+      return FailAtDirective(f.scope, id, "no binding for nonlocal '" + std::string(name) + "' found");
     }
     if (Contains(f.type_params, id)) {
       return FailAtDirective(f.scope, id,
-                             "nonlocal binding not allowed for type parameter '" + name + "'");
+                             "nonlocal binding not allowed for type parameter '" + std::string(name) + "'");
     }
     scope = Binding::kFree;
     Insert(f.free, id);
