@@ -775,15 +775,11 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   }
   const uint64_t* point_kill = w.point_kill.data();
   const uint64_t* point_gen = w.point_gen.data();
-  // The state before p from its reached predecessors (the entry's: the pseudo definitions), or
-  // false when none is reached yet.
+  // The state before p from its reached predecessors (the entry's also holds the pseudo
+  // definitions, and the entry is always reached), or false when none is reached yet.
   auto join = [&](uint32_t p, uint64_t* state) {
-    if (p == 0) {
-      *state = entry_bits;
-      return true;
-    }
-    uint64_t s = 0;
-    bool reached = false;
+    uint64_t s = p == 0 ? entry_bits : 0;
+    bool reached = p == 0;
     for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1]; ++i) {
       const auto& [q, in_state] = w.preds[i];
       if (seen[q] == 0) continue;

@@ -23,6 +23,7 @@
 #endif
 
 #include <algorithm>
+#include <cassert>
 #include <bit>
 #include <cstring>
 #include <iterator>
@@ -284,6 +285,7 @@ uint32_t SymbolTable::InternId(std::string_view name) {
 }
 
 uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
+  assert(id != kNoId);
   const Scope& sc = *scopes_[scope];
   if (!sc.hashed_) {
     // A small scope (most are): its ids in place are quicker to compare than a hash probe.
@@ -1699,7 +1701,8 @@ bool SymtableBuilder::AnalyzeName(Frame& f, uint32_t i) {
   Binding& scope = f.scopes[i];
   if (flags & kDefGlobal) {
     if (flags & kDefNonlocal) {
-      return FailAtDirective(f.scope, id, "name '" + std::string(name) + "' is nonlocal and global");
+      return FailAtDirective(f.scope, id,
+                             "name '" + std::string(name) + "' is nonlocal and global");
     }
     scope = Binding::kGlobalExplicit;
     Insert(f.global, id);
@@ -1711,11 +1714,13 @@ bool SymtableBuilder::AnalyzeName(Frame& f, uint32_t i) {
       return FailAtDirective(f.scope, id, "nonlocal declaration not allowed at module level");
     }
     if (!Contains(f.bound, id)) {
-      return FailAtDirective(f.scope, id, "no binding for nonlocal '" + std::string(name) + "' found");
+      return FailAtDirective(f.scope, id,
+                             "no binding for nonlocal '" + std::string(name) + "' found");
     }
     if (Contains(f.type_params, id)) {
       return FailAtDirective(f.scope, id,
-                             "nonlocal binding not allowed for type parameter '" + std::string(name) + "'");
+                             "nonlocal binding not allowed for type parameter '" +
+                                 std::string(name) + "'");
     }
     scope = Binding::kFree;
     Insert(f.free, id);

@@ -280,7 +280,8 @@ class SymbolTable {
   /// Id of an interned name, or kNoId.
   static constexpr uint32_t kNoId = 0xffffffffu;
   uint32_t FindId(std::string_view name) const;
-  /// Index of the symbol `id` in scope `scope`, or kNoId.
+  /// Index of the symbol `id` in scope `scope`, or kNoId. `id` is an interned id (never kNoId,
+  /// which marks the unused slots a small scope compares).
   uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
   /// Records an occurrence and indexes it by node (Node::aux, the chain of Occurrence::next).
   void AddOccurrence(const ast::Node* node, uint32_t scope, uint32_t symbol,

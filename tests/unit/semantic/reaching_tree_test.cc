@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -249,6 +250,141 @@ TEST(ReachingWord, AWordFullThenADefinitionNoUseReads) {
   Pairs dense = h.Solve(true);
   EXPECT_EQ(dense.size(), kNames);
   EXPECT_EQ(h.Solve(false), dense);
+}
+
+/// The default choice answers as the dense solver does: the same pairs, the same exit.
+void ExpectSame(HandFlow& h, const char* what) {
+  Pairs dense = h.Solve(true);
+  std::vector<uint32_t> dense_exits = h.exits;
+  Pairs got = h.Solve(false);
+  EXPECT_EQ(got, dense) << what;
+  EXPECT_EQ(h.exits, dense_exits) << what;
+}
+
+TEST(ReachingWord, InStateEdgeForwardAndInLoop) {
+  // 0: a = p; 2: a = ... (may raise: in-state edge to handler 3); 4: use a; 3: use a.
+  for (bool loop : {false, true}) {
+    for (bool pseudo : {false, true}) {
+      HandFlow h(3);
+      h.entry_pseudo = pseudo;
+      h.want_exit = true;
+      h.Occ(0, RdType::kDef, 0);
+      h.Occ(2, RdType::kUse, 0);
+      h.Occ(2, RdType::kDef, 0);
+      h.Occ(3, RdType::kUse, 0);
+      h.Occ(4, RdType::kUse, 0);
+      h.Occ(4, RdType::kKill, 0);
+      h.Edge(0, 2);
+      h.Edge(2, 3, true);
+      h.Edge(2, 4);
+      h.Edge(3, 1);
+      if (loop) h.Edge(4, 2);
+      h.Edge(4, 1);
+      ExpectSame(h, loop ? "loop" : "forward");
+    }
+  }
+}
+
+TEST(ReachingWord, DeadPointsAndLoopKill) {
+  HandFlow h(4);
+  h.entry_pseudo = true;
+  h.flow.live[3] = 0;
+  h.Occ(2, RdType::kUse, 0);
+  h.Occ(2, RdType::kDef, 0);
+  h.Occ(3, RdType::kDef, 1);
+  h.Occ(4, RdType::kUse, 1);
+  h.Occ(5, RdType::kKill, 0);
+  h.Occ(5, RdType::kUse, 0);
+  h.Edge(0, 2);
+  h.Edge(2, 3);
+  h.Edge(3, 4);
+  h.Edge(2, 5);
+  h.Edge(5, 2);
+  h.Edge(4, 1);
+  h.Edge(5, 1);
+  ExpectSame(h, "dead+kill");
+}
+
+TEST(ReachingWord, PseudoDefinitionsFillTheWord) {
+  for (uint32_t names : {63u, 64u, 65u}) {
+    for (bool extra_def : {false, true}) {
+      HandFlow h(2);
+      h.entry_pseudo = true;
+      for (uint32_t k = 0; k < names; ++k) h.Occ(2, RdType::kUse, k);
+      if (extra_def) h.Occ(3, RdType::kDef, 0);
+      h.Occ(3, RdType::kUse, 0);
+      h.Edge(0, 2);
+      h.Edge(2, 3);
+      h.Edge(3, 2);
+      h.Edge(3, 1);
+      ExpectSame(h, "pseudo");
+    }
+  }
+}
+
+TEST(ReachingWord, RandomFlowsAgreeWithDense) {
+  // Random hand-built flows: loops, in-state edges, dead points, pseudo definitions, exits, and
+  // one in ten with up to 70 names (more definitions than a word).
+  std::mt19937 rng(12345);
+  auto r = [&](uint32_t n) { return static_cast<uint32_t>(rng() % n); };
+  for (int iter = 0; iter < 20000; ++iter) {
+    const uint32_t extra = r(8);
+    const uint32_t n = 2 + extra;
+    HandFlow h(extra);
+    h.entry_pseudo = r(2) == 0;
+    h.want_exit = r(2) == 0;
+    const uint32_t keys = 1 + r(iter % 10 == 0 ? 70 : 5);
+    const uint32_t occs_per = iter % 10 == 0 ? 40 : 4;
+    for (uint32_t p = 0; p < n; ++p) {
+      if (p == 1) continue;
+      if (p > 1 && r(6) == 0) h.flow.live[p] = 0;
+      for (uint32_t j = r(occs_per + 1); j > 0; --j) {
+        h.Occ(p, static_cast<RdType>(r(4)), r(keys));
+      }
+    }
+    // Edges: mostly forward, sometimes backward, in-state, or to the exit; none into the entry.
+    const uint32_t edges = r(3 * n + 1);
+    for (uint32_t e = 0; e < edges; ++e) {
+      uint32_t from = r(n), to = 1 + r(n - 1);
+      if (from == 1 && r(4) != 0) continue;
+      h.Edge(from, to, r(4) == 0);
+    }
+    Pairs dense = h.Solve(true);
+    std::vector<uint32_t> dense_exits = h.exits;
+    Pairs got = h.Solve(false);
+    ASSERT_EQ(got, dense) << "iter " << iter;
+    ASSERT_EQ(h.exits, dense_exits) << "iter " << iter;
+  }
+}
+
+TEST(ReachingWord, EdgeIntoTheEntry) {
+  // Not made by the flow builder (the entry only starts edges), but the dense solver joins what
+  // flows into the entry with its own state, and so must the word.
+  HandFlow h(1);
+  h.Occ(0, RdType::kUse, 0);
+  h.Occ(2, RdType::kDef, 0);
+  h.Edge(0, 2);
+  h.Edge(2, 0);
+  h.Edge(2, 1);
+  ExpectSame(h, "into entry");
+}
+
+TEST(ReachingWord, LivePointNotReachedDefinesNothing) {
+  // Point 3 is live but nothing reaches it; 4 follows only 3. Their definition of `a` must not
+  // reach the use at 5, which the entry reaches through 2.
+  HandFlow h(4);
+  h.Occ(0, RdType::kDef, 0);
+  h.Occ(4, RdType::kDef, 0);
+  h.Occ(5, RdType::kUse, 0);
+  h.Edge(0, 2);
+  h.Edge(3, 4);
+  h.Edge(2, 5);
+  h.Edge(4, 5);
+  h.Edge(5, 1);
+  EXPECT_EQ(h.Solve(true), (Pairs{{2, 0}}));
+  ExpectSame(h, "forward");
+  h.Edge(5, 2);  // the same with a loop
+  ExpectSame(h, "loop");
 }
 
 }  // namespace

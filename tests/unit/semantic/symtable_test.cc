@@ -411,38 +411,47 @@ TEST(Symtable, AReusedTableGivesWhatAFreshOneGives) {
     EXPECT_EQ(got, want) << source;
     EXPECT_EQ(reused.scope_count(), fresh->scope_count());
     // Every Name resolves alike in both (the tree's per-node slot was last set by `reused`).
-    std::vector<const Node*> work{module.root()};
     size_t names = 0;
-    while (!work.empty()) {
-      const Node* n = work.back();
-      work.pop_back();
-      if (n->kind == Kind::Name) {
-        ++names;
-        NameResolution a = fresh->Resolve(n), b = reused.Resolve(n);
-        ASSERT_EQ(a.symbol != nullptr, b.symbol != nullptr);
-        if (a.symbol != nullptr) {
-          EXPECT_EQ(a.symbol->name, b.symbol->name);
-          EXPECT_EQ(a.binding, b.binding);
-          EXPECT_EQ(a.scope->index(), b.scope->index());
-          EXPECT_EQ(a.owner == nullptr, b.owner == nullptr);
-          if (a.owner != nullptr) {
-            EXPECT_EQ(a.owner->index(), b.owner->index());
-          }
-        }
-      }
-      for (uint32_t i = 0; i < ast::FieldCount(n->kind); ++i) {
-        ast::FieldType t = ast::Field(n->kind, i).type;
-        if ((t == ast::FieldType::NODE || t == ast::FieldType::OPT_NODE) && n->fields[i].node) {
-          work.push_back(n->fields[i].node);
-        } else if (t == ast::FieldType::NODE_LIST) {
-          for (const ast::Slot& c : *n->fields[i].list) {
-            if (c.node != nullptr) work.push_back(c.node);
-          }
+    for (const Node* n : AllNodes(module.root())) {
+      if (n->kind != Kind::Name) continue;
+      ++names;
+      NameResolution a = fresh->Resolve(n), b = reused.Resolve(n);
+      ASSERT_EQ(a.symbol != nullptr, b.symbol != nullptr);
+      if (a.symbol != nullptr) {
+        EXPECT_EQ(a.symbol->name, b.symbol->name);
+        EXPECT_EQ(a.binding, b.binding);
+        EXPECT_EQ(a.scope->index(), b.scope->index());
+        EXPECT_EQ(a.owner == nullptr, b.owner == nullptr);
+        if (a.owner != nullptr) {
+          EXPECT_EQ(a.owner->index(), b.owner->index());
         }
       }
     }
     EXPECT_GT(names, 0u);
   }
+}
+
+TEST(Symtable, LookupAfterDunderClassIsRemovedFromASmallComprehension) {
+  // The inlined comprehension's symbols: .0, a, __class__, b; __class__ is removed from it, and
+  // a scope of up to 16 symbols finds them by comparing its fixed array of ids, which the removal
+  // must refresh (b moves from index 3 to 2).
+  ParsedModule module = Parse("class K:\n    y = [b for a in x if __class__ for b in a]\n");
+  ASSERT_TRUE(module.ok());
+  ParseError error;
+  auto table = BuildSymbolTable(module, &error);
+  ASSERT_TRUE(table);
+  int checked = 0;
+  for (const Node* n : AllNodes(module.root())) {
+    if (n->kind != Kind::Name) continue;
+    NameResolution r = table->Resolve(n);
+    if (r.symbol == nullptr || r.symbol->name != "b") continue;
+    ASSERT_NE(r.scope, nullptr);
+    EXPECT_EQ(r.scope->Find("b"), r.symbol);
+    EXPECT_EQ(r.scope->Find("__class__"), nullptr);
+    for (const Symbol& s : r.scope->symbols()) EXPECT_EQ(r.scope->Find(s.name), &s);
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
 }
 
 }  // namespace
