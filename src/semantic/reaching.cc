@@ -77,6 +77,28 @@ void ReversePostOrder(RdScratch& w, uint32_t entry, uint32_t num_nodes) {
   for (uint32_t i = 0; i < w.rpo.size(); ++i) w.rpo_index[w.rpo[i]] = i;
 }
 
+/// The predecessors of each point over the live edges, into w.pred_first/w.preds (each with
+/// whether the edge carries its source's state before its occurrences). Whether every live edge
+/// leads forward (LeadsForward).
+bool LivePredecessors(const ScopeFlow& f, RdScratch& w) {
+  const auto num_points = static_cast<uint32_t>(f.points.size());
+  w.pred_first.assign(num_points + 1, 0);
+  bool forward = true;
+  for (const FlowEdge& e : f.edges) {
+    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    ++w.pred_first[e.to + 1];
+    forward = forward && LeadsForward(e);
+  }
+  PrefixSums(&w.pred_first);
+  w.preds.resize(w.pred_first[num_points]);
+  w.at.assign(w.pred_first.begin(), w.pred_first.end() - 1);
+  for (const FlowEdge& e : f.edges) {
+    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
+    w.preds[w.at[e.to]++] = {e.from, e.from_in_state};
+  }
+  return forward;
+}
+
 }  // namespace
 
 RdWorkspace::RdWorkspace() : scratch_(new RdScratch) {}
@@ -130,23 +152,9 @@ void SolveDense(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
     w.pos[d] = p;
   }
 
-  // Predecessors of the live points.
-  w.pred_first.assign(num_points + 1, 0);
   // When every edge leads forward, creation order with the exit last is topological: neither a
   // search for the order nor a second pass is needed.
-  bool forward = f.entry_point == 0 && f.exit_point == 1;
-  for (const FlowEdge& e : f.edges) {
-    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-    ++w.pred_first[e.to + 1];
-    forward = forward && LeadsForward(e);
-  }
-  PrefixSums(&w.pred_first);
-  w.preds.resize(w.pred_first[num_points]);
-  w.at.assign(w.pred_first.begin(), w.pred_first.end() - 1);
-  for (const FlowEdge& e : f.edges) {
-    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-    w.preds[w.at[e.to]++] = {e.from, e.from_in_state};
-  }
+  const bool forward = LivePredecessors(f, w) && f.entry_point == 0 && f.exit_point == 1;
   w.rpo.clear();
   w.seen.assign(num_points, 0);
   bool acyclic = true;
@@ -735,22 +743,8 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
     return s;
   };
 
-  // Predecessors over the live edges.
   const auto num_points = static_cast<uint32_t>(f.points.size());
-  w.pred_first.assign(num_points + 1, 0);
-  bool forward = true;
-  for (const FlowEdge& e : f.edges) {
-    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-    ++w.pred_first[e.to + 1];
-    forward = forward && LeadsForward(e);
-  }
-  PrefixSums(&w.pred_first);
-  w.preds.resize(w.pred_first[num_points]);
-  w.at.assign(w.pred_first.begin(), w.pred_first.end() - 1);
-  for (const FlowEdge& e : f.edges) {
-    if (f.live[e.from] == 0 || f.live[e.to] == 0) continue;
-    w.preds[w.at[e.to]++] = {e.from, e.from_in_state};
-  }
+  const bool forward = LivePredecessors(f, w);
   w.in.assign(num_points, 0);
   w.out.assign(num_points, 0);
   w.seen.assign(num_points, 0);

@@ -39,6 +39,10 @@ struct HandFlow {
   void Edge(uint32_t from, uint32_t to, bool in_state = false) {
     flow.edges.push_back({from, to, in_state, true});
   }
+  /// Edges from each point to the next one listed.
+  void Path(std::initializer_list<uint32_t> points) {
+    for (auto it = points.begin(); it + 1 != points.end(); ++it) Edge(*it, *(it + 1));
+  }
   void Occ(uint32_t point, RdType type, uint32_t key) {
     point_occs[point].push_back({type, key});
     num_keys = std::max(num_keys, key + 1);
@@ -87,9 +91,7 @@ HandFlow ParameterUsedTwice() {
 
 TEST(ReachingShortcut, ParameterReachesItsUses) {
   HandFlow h = ParameterUsedTwice();
-  h.Edge(0, 2);
-  h.Edge(2, 3);
-  h.Edge(3, 1);
+  h.Path({0, 2, 3, 1});
   EXPECT_EQ(h.Solve(false), (Pairs{{1, 0}, {2, 0}}));
   EXPECT_EQ(h.Solve(false), h.Solve(true));
 }
@@ -102,10 +104,8 @@ TEST(ReachingShortcut, LivePointTheEntryDoesNotReachGetsNothing) {
   h.Occ(0, RdType::kDef, 0);
   h.Occ(2, RdType::kUse, 0);
   h.Occ(3, RdType::kUse, 0);
-  h.Edge(0, 2);
-  h.Edge(2, 1);
-  h.Edge(4, 3);
-  h.Edge(3, 1);
+  h.Path({0, 2, 1});
+  h.Path({4, 3, 1});
   EXPECT_EQ(h.Solve(true), (Pairs{{1, 0}}));
   EXPECT_EQ(h.Solve(false), h.Solve(true));
 }
@@ -114,35 +114,27 @@ TEST(ReachingShortcut, FlowsItCannotAnswerGoToTheSolvers) {
   {
     HandFlow h = ParameterUsedTwice();  // the entry's state before its definitions flows on
     h.Edge(0, 2, /*in_state=*/true);
-    h.Edge(2, 3);
-    h.Edge(3, 1);
+    h.Path({2, 3, 1});
     EXPECT_EQ(h.Solve(false), h.Solve(true));
     EXPECT_EQ(h.Solve(true), Pairs{});
   }
   {
     HandFlow h = ParameterUsedTwice();  // a second definition, at point 2 after the use there
     h.Occ(2, RdType::kDef, 0);
-    h.Edge(0, 2);
-    h.Edge(2, 3);
-    h.Edge(3, 1);
+    h.Path({0, 2, 3, 1});
     EXPECT_EQ(h.Solve(false), h.Solve(true));
     EXPECT_EQ(h.Solve(true), (Pairs{{1, 0}, {3, 2}}));
   }
   for (RdType t : {RdType::kGen, RdType::kKill}) {
     HandFlow h = ParameterUsedTwice();  // a conditional definition or a deletion at point 2
     h.Occ(2, t, 0);
-    h.Edge(0, 2);
-    h.Edge(2, 3);
-    h.Edge(3, 1);
+    h.Path({0, 2, 3, 1});
     EXPECT_EQ(h.Solve(false), h.Solve(true));
   }
   {
     HandFlow h = ParameterUsedTwice();  // a loop 2 -> 3 -> 2 with a deletion in it
     h.Occ(3, RdType::kKill, 0);
-    h.Edge(0, 2);
-    h.Edge(2, 3);
-    h.Edge(3, 2);
-    h.Edge(2, 1);
+    h.Path({0, 2, 3, 2, 1});
     EXPECT_EQ(h.Solve(false), h.Solve(true));
   }
 }
@@ -153,10 +145,18 @@ TEST(ReachingShortcut, UseAtTheEntrySeesOnlyEarlierDefinitions) {
   h.Occ(0, RdType::kDef, 0);
   h.Occ(0, RdType::kUse, 0);  // after it
   h.Occ(2, RdType::kUse, 0);
-  h.Edge(0, 2);
-  h.Edge(2, 1);
+  h.Path({0, 2, 1});
   EXPECT_EQ(h.Solve(true), (Pairs{{2, 1}, {3, 1}}));
   EXPECT_EQ(h.Solve(false), h.Solve(true));
+}
+
+/// The default choice answers as the dense solver does: the same pairs, the same exit.
+void ExpectSame(HandFlow& h, const char* what) {
+  Pairs dense = h.Solve(true);
+  std::vector<uint32_t> dense_exits = h.exits;
+  Pairs got = h.Solve(false);
+  EXPECT_EQ(got, dense) << what;
+  EXPECT_EQ(h.exits, dense_exits) << what;
 }
 
 TEST(ReachingWord, LoopCarriesADefinitionBackToItsHead) {
@@ -165,10 +165,7 @@ TEST(ReachingWord, LoopCarriesADefinitionBackToItsHead) {
   h.Occ(0, RdType::kDef, 0);
   h.Occ(2, RdType::kUse, 0);
   h.Occ(3, RdType::kDef, 0);
-  h.Edge(0, 2);
-  h.Edge(2, 3);
-  h.Edge(3, 2);
-  h.Edge(2, 1);
+  h.Path({0, 2, 3, 2, 1});
   EXPECT_EQ(h.Solve(true), (Pairs{{1, 0}, {1, 2}}));
   EXPECT_EQ(h.Solve(false), h.Solve(true));
 }
@@ -180,9 +177,7 @@ TEST(ReachingWord, PointReachedOnlyFromALaterOne) {
   h.Occ(3, RdType::kDef, 0);
   h.Occ(3, RdType::kGen, 1);
   h.Occ(2, RdType::kUse, 1);
-  h.Edge(0, 3);
-  h.Edge(3, 2);
-  h.Edge(2, 1);
+  h.Path({0, 3, 2, 1});
   EXPECT_EQ(h.Solve(true), (Pairs{{0, 2}, {1, 3}}));
   EXPECT_EQ(h.Solve(false), h.Solve(true));
 }
@@ -197,20 +192,14 @@ TEST(ReachingWord, ClassBodyAndModuleExit) {
   h.Occ(4, RdType::kKill, 0);
   h.Occ(5, RdType::kUse, 0);
   h.Occ(5, RdType::kDef, 2);
-  h.Edge(0, 2);
-  h.Edge(2, 3);
-  h.Edge(3, 4);
+  h.Path({0, 2, 3, 4});
   h.Edge(3, 5);
-  h.Edge(4, 5);
-  h.Edge(5, 1);
+  h.Path({4, 5, 1});
   for (bool pseudo : {false, true}) {
     for (bool exit : {false, true}) {
       h.entry_pseudo = pseudo;
       h.want_exit = exit;
-      Pairs dense = h.Solve(true);
-      std::vector<uint32_t> dense_exits = h.exits;
-      EXPECT_EQ(h.Solve(false), dense) << pseudo << exit;
-      EXPECT_EQ(h.exits, dense_exits) << pseudo << exit;
+      ExpectSame(h, pseudo ? (exit ? "pseudo, exit" : "pseudo") : (exit ? "exit" : "plain"));
     }
   }
   h.entry_pseudo = true;
@@ -229,11 +218,9 @@ TEST(ReachingWord, MoreDefinitionsThanAWord) {
     h.Edge(2 + k, 3 + k);
   }
   h.Edge(2 + kNames, 2);
-  h.Edge(0, 2);
-  h.Edge(2, 1);
-  Pairs dense = h.Solve(true);
-  EXPECT_EQ(dense.size(), kNames);
-  EXPECT_EQ(h.Solve(false), dense);
+  h.Path({0, 2, 1});
+  EXPECT_EQ(h.Solve(true).size(), kNames);
+  ExpectSame(h, "word");
 }
 
 TEST(ReachingWord, AWordFullThenADefinitionNoUseReads) {
@@ -244,21 +231,9 @@ TEST(ReachingWord, AWordFullThenADefinitionNoUseReads) {
   for (uint32_t k = 0; k < kNames; ++k) h.Occ(0, RdType::kDef, k);
   h.Occ(2, RdType::kDef, kNames);
   for (uint32_t k = 0; k < kNames; ++k) h.Occ(3, RdType::kUse, k);
-  h.Edge(0, 2);
-  h.Edge(2, 3);
-  h.Edge(3, 1);
-  Pairs dense = h.Solve(true);
-  EXPECT_EQ(dense.size(), kNames);
-  EXPECT_EQ(h.Solve(false), dense);
-}
-
-/// The default choice answers as the dense solver does: the same pairs, the same exit.
-void ExpectSame(HandFlow& h, const char* what) {
-  Pairs dense = h.Solve(true);
-  std::vector<uint32_t> dense_exits = h.exits;
-  Pairs got = h.Solve(false);
-  EXPECT_EQ(got, dense) << what;
-  EXPECT_EQ(h.exits, dense_exits) << what;
+  h.Path({0, 2, 3, 1});
+  EXPECT_EQ(h.Solve(true).size(), kNames);
+  ExpectSame(h, "word");
 }
 
 TEST(ReachingWord, InStateEdgeForwardAndInLoop) {
@@ -295,11 +270,8 @@ TEST(ReachingWord, DeadPointsAndLoopKill) {
   h.Occ(4, RdType::kUse, 1);
   h.Occ(5, RdType::kKill, 0);
   h.Occ(5, RdType::kUse, 0);
-  h.Edge(0, 2);
-  h.Edge(2, 3);
-  h.Edge(3, 4);
-  h.Edge(2, 5);
-  h.Edge(5, 2);
+  h.Path({0, 2, 3, 4});
+  h.Path({2, 5, 2});
   h.Edge(4, 1);
   h.Edge(5, 1);
   ExpectSame(h, "dead+kill");
@@ -313,9 +285,7 @@ TEST(ReachingWord, PseudoDefinitionsFillTheWord) {
       for (uint32_t k = 0; k < names; ++k) h.Occ(2, RdType::kUse, k);
       if (extra_def) h.Occ(3, RdType::kDef, 0);
       h.Occ(3, RdType::kUse, 0);
-      h.Edge(0, 2);
-      h.Edge(2, 3);
-      h.Edge(3, 2);
+      h.Path({0, 2, 3, 2});
       h.Edge(3, 1);
       ExpectSame(h, "pseudo");
     }
@@ -363,8 +333,7 @@ TEST(ReachingWord, EdgeIntoTheEntry) {
   HandFlow h(1);
   h.Occ(0, RdType::kUse, 0);
   h.Occ(2, RdType::kDef, 0);
-  h.Edge(0, 2);
-  h.Edge(2, 0);
+  h.Path({0, 2, 0});
   h.Edge(2, 1);
   ExpectSame(h, "into entry");
 }
@@ -379,8 +348,7 @@ TEST(ReachingWord, LivePointNotReachedDefinesNothing) {
   h.Edge(0, 2);
   h.Edge(3, 4);
   h.Edge(2, 5);
-  h.Edge(4, 5);
-  h.Edge(5, 1);
+  h.Path({4, 5, 1});
   EXPECT_EQ(h.Solve(true), (Pairs{{2, 0}}));
   ExpectSame(h, "forward");
   h.Edge(5, 2);  // the same with a loop
