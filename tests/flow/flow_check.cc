@@ -266,7 +266,8 @@ bool SolversAgree(const std::string& label, const ParsedModule& module,
   };
   std::vector<std::string> dense = digest(semantic::RdSolver::kDense);
   bool ok = true;
-  // The sparse solver, and the default choice (which answers parameter-only flows itself).
+  // The sparse solver, and the default choice (which answers parameter-only and one-word flows
+  // itself).
   for (semantic::RdSolver other : {semantic::RdSolver::kSparse, semantic::RdSolver::kAuto}) {
     std::vector<std::string> got = digest(other);
     if (got == dense) continue;
