@@ -351,11 +351,19 @@ class ScopeBuilder {
       }
       case Kind::TypeAlias:
         return SimpleNext(s, in, {{ItemKind::kTypeAlias, s}});
-      case Kind::AugAssign:
-        // The target is read, the value evaluated, then the target written.
-        return SimpleNext(s, in, {{ItemKind::kAugTarget, NodeField(s, ast::AugAssignFields::target)},
-                                  {ItemKind::kExpr, NodeField(s, ast::AugAssignFields::value)},
-                                  {ItemKind::kTarget, NodeField(s, ast::AugAssignFields::target)}});
+      case Kind::AugAssign: {
+        // The target is read, the value evaluated, then the target written. Only a Name's store
+        // defines anything: an attribute or subscript target's own loads (`self` in `self.n += 1`)
+        // run once, with the read.
+        const Node* target = NodeField(s, ast::AugAssignFields::target);
+        const Node* value = NodeField(s, ast::AugAssignFields::value);
+        if (target->kind != Kind::Name) {
+          return SimpleNext(s, in, {{ItemKind::kAugTarget, target}, {ItemKind::kExpr, value}});
+        }
+        return SimpleNext(s, in, {{ItemKind::kAugTarget, target},
+                                  {ItemKind::kExpr, value},
+                                  {ItemKind::kTarget, target}});
+      }
       case Kind::AnnAssign: {
         // CPython: the value, then the store, then (module and class level) the annotation.
         std::vector<Item>& items = Scratch();

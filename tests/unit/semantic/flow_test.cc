@@ -10,6 +10,7 @@
 
 #include "ast2graph/parse.h"
 #include "ast2graph/semantic.h"
+#include "semantic/cfg.h"
 #include "semantic/reaching.h"
 
 namespace ast2graph::semantic {
@@ -125,6 +126,37 @@ TEST(Flow, ReachingDefinitionsThroughLoops) {
       "print(x)\n");       // 4
   std::vector<std::string> want = {"2->1", "2->3", "3->1", "3->3", "4->1", "4->3"};
   EXPECT_EQ(DataLines(a, "x"), want);
+}
+
+/// The item kinds of the flow point `stmt` owns in the module flow of `source`.
+std::vector<ItemKind> ItemsOf(const std::string& source, ast::Kind stmt) {
+  ParsedModule module = Parse(source);
+  EXPECT_TRUE(module.ok());
+  std::vector<ItemKind> out;
+  for (const ScopeFlow& f : BuildModuleFlows(module.root())) {
+    for (const Point& p : f.points) {
+      if (p.owner->kind != stmt) continue;
+      for (uint32_t i = 0; i < p.item_count; ++i) out.push_back(f.items[p.first_item + i].kind);
+    }
+  }
+  return out;
+}
+
+TEST(Flow, AugAssignStoresOnlyIntoAName) {
+  // `n += 1`: read n, evaluate 1, store n. `self.n += 1`: the target's own loads (`self`) run
+  // once, with the read; storing an attribute defines no name, so there is no store item.
+  using K = ItemKind;
+  EXPECT_EQ(ItemsOf("n += 1\n", ast::Kind::AugAssign),
+            (std::vector<K>{K::kAugTarget, K::kExpr, K::kTarget}));
+  EXPECT_EQ(ItemsOf("self.n += 1\n", ast::Kind::AugAssign),
+            (std::vector<K>{K::kAugTarget, K::kExpr}));
+  EXPECT_EQ(ItemsOf("a[i] -= 1\n", ast::Kind::AugAssign),
+            (std::vector<K>{K::kAugTarget, K::kExpr}));
+  Analyzed a = AnalyzeSource(
+      "def f(self, i):\n"   // 1
+      "    self.n += i\n");  // 2
+  EXPECT_EQ(DataLines(a, "self"), std::vector<std::string>{"2->1"});
+  EXPECT_EQ(DataLines(a, "i"), std::vector<std::string>{"2->1"});
 }
 
 TEST(Flow, ExceptAsNameIsDeletedAfterTheHandler) {
