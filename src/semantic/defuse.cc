@@ -1,6 +1,7 @@
 #include "semantic/defuse.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -134,10 +135,11 @@ class KeyTable {
 };
 
 /// What an import alias binds: a module (`import a.b`, `import a.b as c`) or a name in a module
-/// (`from m import x`).
+/// (`from m import x`), read from the import's own ExternalRef (no copies of its strings).
 struct ImportInfo {
-  std::string module;
-  std::string name;  ///< empty for a module
+  const Node* alias;
+  uint32_t external;      ///< index of the alias's ExternalRef in FileSemantics::external
+  bool first_component;   ///< `import a.b.c` binds module `a`: the first component of its module
 };
 
 /// A call or base class whose callee is `base` (a Name) followed by attribute names.
@@ -228,7 +230,7 @@ struct LooseUse {
   uint32_t ref;
 };
 
-/// Sort key of a DEPENDS_ON edge (Finish).
+/// Sort key of a call or inherit edge (Finish).
 struct SortKey {
   uint64_t from;  // begin, end
   uint64_t to;
@@ -264,8 +266,11 @@ struct DefUseBuffers {
   NodeLists remote_defs;  ///< per key: those outside the owner's flow
   std::vector<std::pair<const Node*, uint32_t>> pending_refs;  ///< noted, callee not walked yet
   std::vector<std::pair<uint32_t, const Node*>> ref_defs;      ///< (reference, callee's def)
+  std::vector<uint32_t> ref_first;           ///< ResolveReferences: per reference, its run
+  std::vector<const Node*> ref_grouped;      ///< ResolveReferences: ref_defs grouped by reference
   std::vector<LooseUse> loose;
   std::vector<Reference> refs;
+  std::vector<ImportInfo> imports;  ///< every import alias's binding
   std::vector<SortKey> sort_keys, sort_scratch;
   std::vector<std::string_view> chain;  ///< ResolveReference's attribute names
   std::vector<DependsEdge> sorted_edges;
@@ -285,6 +290,7 @@ struct DefUseBuffers {
     ref_defs.clear();
     loose.clear();
     refs.clear();
+    imports.clear();
   }
   /// Releases what an unusually large module grew.
   void Trim() {
@@ -307,8 +313,11 @@ struct DefUseBuffers {
     trim(all_defs);
     trim(remote_defs);
     trim(ref_defs);
+    trim(ref_first);
+    trim(ref_grouped);
     trim(loose);
     trim(refs);
+    trim(imports);
     trim(sort_keys);
     trim(sort_scratch);
     trim(sorted_edges);
@@ -348,11 +357,12 @@ class DefUse {
       if (fs.scope != nullptr) Dataflow(fs);
     }
     for (const LooseUse& u : buf_.loose) {
-      buf_.all_defs.ForEach(u.key, [&](const Node* d) { AddData(u.node, d, u.ref); });
+      buf_.all_defs.ForEach(u.key, [&](const Node* d) { AddData(u.node, u.key, d, u.ref); });
     }
+    const size_t refs_begin = out_->depends.size();
     ResolveReferences();
     if (!buf_.states.empty() && buf_.states[0].scope != nullptr) RemoteExports();
-    Finish();
+    Finish(refs_begin);
   }
 
  private:
@@ -371,16 +381,16 @@ class DefUse {
   /// The symbol `node` recorded, or null when it has none or no binding (a name CPython leaves
   /// unresolved). Resolved through the symbol table once per symbol, then remembered.
   const SymbolInfo* InfoOf(const Node* node) {
-    SymbolTable::SymbolRef ref = table_.FindOccurrence(node);
-    if (ref.scope == nullptr) return nullptr;
-    uint32_t& base = buf_.symbol_base[ref.scope->index()];
+    SymbolTable::SymbolIndex ref = table_.FindOccurrenceIndex(node);
+    if (ref.scope == SymbolTable::SymbolIndex::kNotRecorded) return nullptr;
+    uint32_t& base = buf_.symbol_base[ref.scope];
     if (base == kUnset) {
       base = static_cast<uint32_t>(buf_.symbol_info.size());
-      buf_.symbol_info.resize(buf_.symbol_info.size() + ref.scope->symbols().size());
+      buf_.symbol_info.resize(buf_.symbol_info.size() + table_.scope(ref.scope).symbols().size());
     }
     SymbolInfo& info = buf_.symbol_info[base + ref.index];
     if (info.key == kUnset) {
-      NameResolution r = table_.ResolveSymbol(*ref.scope, ref.index);
+      NameResolution r = table_.ResolveSymbol(table_.scope(ref.scope), ref.index);
       info.scope = r.scope;
       info.owner = r.owner;
       info.key = r.owner == nullptr ? kNone : Key(r.owner, r.name_id);
@@ -548,13 +558,13 @@ class DefUse {
           continue;
         }
         if (!base.empty()) {
+          AddImport(alias, false);
           out_->external.push_back({alias, DependsType::kImport, base, std::string(name)});
-          import_info_[alias] = {base, std::string(name)};
         }
       } else {
-        out_->external.push_back({alias, DependsType::kImport, std::string(name), ""});
         // `import a.b.c` binds `a` (the package); `import a.b.c as d` binds the module a.b.c.
-        import_info_[alias] = {std::string(has_asname ? name : FirstComponent(name)), ""};
+        AddImport(alias, !has_asname);
+        out_->external.push_back({alias, DependsType::kImport, std::string(name), ""});
       }
       Define(alias, false);
     }
@@ -727,7 +737,10 @@ class DefUse {
       return;
     }
     buf_.loose.push_back({name, info->key, ref});
-    if (info->class_key != kUnset) buf_.loose.push_back({name, info->class_key, ref});
+    // (A different binding: the same one twice would make each of its edges twice.)
+    if (info->class_key != kUnset && info->class_key != info->key) {
+      buf_.loose.push_back({name, info->class_key, ref});
+    }
   }
 
   void Define(const Node* def, bool conditional) {
@@ -796,11 +809,11 @@ class DefUse {
     for (const auto& [use, def] : buf_.rd_result.use_defs) {
       const Occ& u = occs[use];
       if (def != kPseudoDef) {
-        AddData(u.node, occs[def].node, u.ref);
+        AddData(u, occs[def].node);
       } else {
         // Read before the class binds it: the global of that name.
         buf_.all_defs.ForEach(Key(&table_.top(), buf_.key_list[u.key].name_id),
-                          [&](const Node* d) { AddData(u.node, d, u.ref); });
+                          [&](const Node* d) { AddData(u, d); });
       }
     }
     out_->exports.reserve(out_->exports.size() + buf_.rd_result.exit_defs.size());
@@ -809,13 +822,23 @@ class DefUse {
     for (uint32_t i = 0; i < num_occs; ++i) {
       if (occs[i].type != OccType::kUse) continue;
       buf_.remote_defs.ForEach(occs[i].key,
-                               [&](const Node* d) { AddData(occs[i].node, d, occs[i].ref); });
+                               [&](const Node* d) { AddData(occs[i], d); });
     }
   }
 
-  void AddData(const Node* use, const Node* def, uint32_t ref) {
-    out_->depends.push_back({use, def, DependsType::kData, NameId(use)});
+  void AddData(const Occ& use, const Node* def) { AddData(use.node, use.key, def, use.ref); }
+  /// A data edge from `use` (of binding `key`) to `def`. Each is made once: a use is walked once
+  /// and reads each definition once, from its flow or from elsewhere (see Finish).
+  void AddData(const Node* use, uint32_t key, const Node* def, uint32_t ref) {
+    out_->depends.push_back({use, def, DependsType::kData, UseName(use, key)});
     if (ref != kNoRef) buf_.ref_defs.push_back({ref, def});
+  }
+  /// The identifier of Name `use`, which binds `key`. Read from the binding, which the pass has
+  /// at hand, unless it may be a mangled private name (`_C__x` for `__x` in class C): those begin
+  /// with '_', and only then is the node's own identifier read.
+  std::string_view UseName(const Node* use, uint32_t key) const {
+    std::string_view bound = buf_.key_list[key].name;
+    return !bound.empty() && bound[0] != '_' ? bound : NameId(use);
   }
 
   // ---- exports, calls, bases ----
@@ -823,13 +846,34 @@ class DefUse {
   void AddExport(std::string_view name, const Node* def) {
     ModuleExport e{std::string(name), def, "", ""};
     if (def->kind == Kind::alias) {
-      auto it = import_info_.find(def);
-      if (it != import_info_.end()) {
-        e.from_module = it->second.module;
-        e.from_name = it->second.name;
+      if (const ImportInfo* info = FindImport(def)) {
+        e.from_module = ImportModule(*info);
+        e.from_name = out_->external[info->external].name;
       }
     }
     out_->exports.push_back(std::move(e));
+  }
+
+  /// Notes what `alias` binds: the ExternalRef pushed next is its own.
+  void AddImport(const Node* alias, bool first_component) {
+    buf_.imports.push_back({alias, static_cast<uint32_t>(out_->external.size()), first_component});
+    imports_sorted_ = false;
+  }
+  /// What import alias `alias` binds, or null (a relative import above the top-level package).
+  const ImportInfo* FindImport(const Node* alias) {
+    std::vector<ImportInfo>& imports = buf_.imports;
+    auto by_alias = [](const ImportInfo& a, const ImportInfo& b) { return a.alias < b.alias; };
+    if (!imports_sorted_) {
+      std::sort(imports.begin(), imports.end(), by_alias);
+      imports_sorted_ = true;
+    }
+    auto it =
+        std::lower_bound(imports.begin(), imports.end(), ImportInfo{alias, 0, false}, by_alias);
+    return it != imports.end() && it->alias == alias ? &*it : nullptr;
+  }
+  std::string_view ImportModule(const ImportInfo& info) const {
+    std::string_view module = out_->external[info.external].module;
+    return info.first_component ? FirstComponent(module) : module;
   }
 
   void RemoteExports() {
@@ -840,24 +884,31 @@ class DefUse {
     }
   }
 
+  /// Each reference with the definitions of its callee, grouped by reference with a counting sort
+  /// (references are numbered densely). The order of references and of one reference's
+  /// definitions does not matter: Finish sorts what they produce.
   void ResolveReferences() {
-    std::vector<std::pair<uint32_t, const Node*>>& ref_defs = buf_.ref_defs;
+    const std::vector<std::pair<uint32_t, const Node*>>& ref_defs = buf_.ref_defs;
     if (ref_defs.empty()) return;
-    std::sort(ref_defs.begin(), ref_defs.end());
-    ref_defs.erase(std::unique(ref_defs.begin(), ref_defs.end()), ref_defs.end());
-    for (size_t i = 0; i < ref_defs.size();) {
-      size_t j = i;
-      while (j < ref_defs.size() && ref_defs[j].first == ref_defs[i].first) ++j;
-      ResolveReference(buf_.refs[ref_defs[i].first], i, j);
-      i = j;
+    std::vector<uint32_t>& first = buf_.ref_first;
+    first.assign(buf_.refs.size() + 1, 0);
+    for (const auto& [ref, def] : ref_defs) ++first[ref + 1];
+    for (size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+    std::vector<const Node*>& defs = buf_.ref_grouped;
+    defs.resize(ref_defs.size());
+    for (const auto& [ref, def] : ref_defs) defs[first[ref]++] = def;  // first[r]: end of r's run
+    for (uint32_t ref = 0, begin = 0; ref < buf_.refs.size(); begin = first[ref++]) {
+      if (first[ref] != begin) {
+        ResolveReference(buf_.refs[ref], {defs.data() + begin, first[ref] - begin});
+      }
     }
   }
 
-  /// A call or base class whose callee Name has the definitions buf_.ref_defs[begin, end).
-  void ResolveReference(const Reference& r, size_t begin, size_t end) {
+  /// A call or base class whose callee Name has the definitions `callee_defs`.
+  void ResolveReference(const Reference& r, std::span<const Node* const> callee_defs) {
     bool interesting = false;
-    for (size_t i = begin; i < end; ++i) {
-      Kind k = buf_.ref_defs[i].second->kind;
+    for (const Node* d : callee_defs) {
+      Kind k = d->kind;
       interesting = interesting || k == Kind::ClassDef || k == Kind::FunctionDef ||
                     k == Kind::AsyncFunctionDef || k == Kind::alias || k == Kind::Name;
     }
@@ -865,8 +916,7 @@ class DefUse {
     std::vector<std::string_view>& chain = buf_.chain;
     AttributeChain(r.callee, &chain);
     std::string_view name = chain.empty() ? NameId(r.base) : chain.back();
-    for (size_t i = begin; i < end; ++i) {
-      const Node* d = buf_.ref_defs[i].second;
+    for (const Node* d : callee_defs) {
       switch (d->kind) {
         case Kind::ClassDef:
           if (chain.empty()) {
@@ -896,16 +946,17 @@ class DefUse {
           break;
         }
         case Kind::alias: {
-          auto it = import_info_.find(d);
-          if (it == import_info_.end()) break;
-          const ImportInfo& info = it->second;
-          std::string target = info.name;
+          const ImportInfo* info = FindImport(d);
+          if (info == nullptr) break;
+          std::string target = out_->external[info->external].name;
           for (std::string_view part : chain) {
             if (!target.empty()) target.push_back('.');
             target.append(part);
           }
           if (target.empty()) break;  // calling a module
-          out_->external.push_back({r.from, r.type, info.module, std::move(target)});
+          // Copied before the push, which may move the strings it is read from.
+          std::string module(ImportModule(*info));
+          out_->external.push_back({r.from, r.type, std::move(module), std::move(target)});
           break;
         }
         default: break;
@@ -913,20 +964,24 @@ class DefUse {
     }
   }
 
-  void Finish() {
-    // Order by position of the use, then of the definition, then type; keys are computed once
-    // (comparing through the node pointers would chase them at every comparison).
+  /// DEPENDS_ON edges stay in the order they were made (deterministic: flows by position, each
+  /// flow's uses in evaluation order, then free and global names, then calls and bases); the
+  /// graph's consumers do not need them sorted, and sorting every module's edges cost more than
+  /// any other step of def-use but the walk. Data edges are unique as made. Calls and bases,
+  /// made last, can repeat one (`class A(B, B)`): those are sorted by position and deduplicated.
+  /// External references and exports are sorted: the resolver merges them across files.
+  void Finish(size_t refs_begin) {
     auto& deps = out_->depends;
+    const size_t n = deps.size() - refs_begin;
     std::vector<SortKey>& keys = buf_.sort_keys;
-    keys.resize(deps.size());
-    for (size_t i = 0; i < deps.size(); ++i) {
-      const DependsEdge& e = deps[i];
+    keys.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const DependsEdge& e = deps[refs_begin + i];
       keys[i] = {(uint64_t{e.from->begin} << 32) | e.from->end, (uint64_t{e.to->begin} << 32) | e.to->end,
                  (static_cast<uint32_t>(e.from->kind) << 20) | (static_cast<uint32_t>(e.to->kind) << 4) |
                      static_cast<uint32_t>(e.type),
-                 static_cast<uint32_t>(i)};
+                 static_cast<uint32_t>(refs_begin + i)};
     }
-    // Radix passes on the use's start, then each run of one start by the rest of the key.
     SortByKey(
         keys, buf_.sort_scratch,
         [](const SortKey& k) { return static_cast<uint32_t>(k.from >> 32); },
@@ -946,7 +1001,8 @@ class DefUse {
       }
       sorted.push_back(e);
     }
-    deps.swap(sorted);  // the buffer leaves with the output; the one just filled is kept
+    deps.resize(refs_begin);
+    deps.insert(deps.end(), sorted.begin(), sorted.end());
     auto ext_key = [](const ExternalRef& r) {
       return std::make_tuple(PosKey(r.from), static_cast<int>(r.type), std::string_view(r.module),
                              std::string_view(r.name));
@@ -991,7 +1047,7 @@ class DefUse {
   FlowState* cur_ = nullptr;
 
   DefUseBuffers& buf_;  ///< occurrences, walk stack, solver scratch, per-symbol and per-key tables
-  std::unordered_map<const Node*, ImportInfo> import_info_;
+  bool imports_sorted_ = true;  ///< buf_.imports is sorted by alias (FindImport)
   std::unordered_map<const Node*, const Node*> lambda_of_;
   static constexpr uint32_t kUnset = SymbolInfo::kUnset;
   static constexpr uint32_t kNone = 0xfffffffeu;  ///< SymbolInfo::key of a symbol without owner

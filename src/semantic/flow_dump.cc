@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_set>
 #include <vector>
 
@@ -44,8 +45,20 @@ class Dumper {
     }
     Unreachable();
 
+    // By position of the use, then of the definition, then type (Analyze gives them in the order
+    // it made them); an edge made twice shows twice.
+    std::vector<const DependsEdge*> depends;
+    for (const DependsEdge& d : sem_.depends) depends.push_back(&d);
+    auto key = [](const DependsEdge* e) {
+      return std::make_tuple(e->from->begin, e->from->end, e->to->begin, e->to->end,
+                             static_cast<int>(e->from->kind), static_cast<int>(e->to->kind),
+                             static_cast<int>(e->type), e->name);
+    };
+    std::stable_sort(depends.begin(), depends.end(),
+                     [&](const DependsEdge* a, const DependsEdge* b) { return key(a) < key(b); });
     out_->append("# DEPENDS_ON\n");
-    for (const DependsEdge& d : sem_.depends) {
+    for (const DependsEdge* edge : depends) {
+      const DependsEdge& d = *edge;
       switch (d.type) {
         case DependsType::kData: *out_ += Describe(d.from, true) + " <- " + Describe(d.to, false); break;
         case DependsType::kCall: *out_ += Describe(d.from, true) + " -> " + Describe(d.to, false); break;

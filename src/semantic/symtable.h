@@ -235,6 +235,20 @@ class SymbolTable {
     if (o == kNoId) return {};
     return {scopes_[occurrences_[o].scope].get(), occurrences_[o].symbol};
   }
+  /// FindOccurrence's answer as the scope's index (kNotRecorded when none) and the symbol's, for
+  /// a caller that keeps its own per-scope arrays: one load fewer per name than the Scope object.
+  struct SymbolIndex {
+    static constexpr uint32_t kNotRecorded = 0xffffffffu;
+    uint32_t scope = kNotRecorded;
+    uint32_t index = 0;
+  };
+  SymbolIndex FindOccurrenceIndex(const ast::Node* node) const {
+    uint32_t o = FirstOccurrence(node);
+    if (o == kNoId) return {};
+    return {occurrences_[o].scope, occurrences_[o].symbol};
+  }
+  /// The scope whose index() is `index` (below scope_count()).
+  const Scope& scope(uint32_t index) const { return *scopes_[index]; }
   /// Resolve for symbols()[index] of `scope` (what Resolve does after FindOccurrence).
   NameResolution ResolveSymbol(const Scope& scope, uint32_t index) const;
 

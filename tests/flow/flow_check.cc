@@ -262,6 +262,8 @@ bool SolversAgree(const std::string& label, const ParsedModule& module,
     for (const semantic::ModuleExport& e : sem.exports) {
       lines.push_back("export " + e.name + " " + std::to_string(e.node ? e.node->begin : 0));
     }
+    // Edges come in the order a solver found them: compare them as sets.
+    std::sort(lines.begin(), lines.end());
     return lines;
   };
   std::vector<std::string> dense = digest(semantic::RdSolver::kDense);

@@ -1,6 +1,8 @@
 #include "flow/flow_properties.h"
 
+#include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -251,7 +253,12 @@ class Checker {
   }
 
   void CheckData() {
+    std::set<std::tuple<const Node*, const Node*, semantic::DependsType>> seen;
     for (const semantic::DependsEdge& d : sem_.depends) {
+      if (!seen.insert({d.from, d.to, d.type}).second) {
+        Error(d.from, std::string("DEPENDS_ON [") + semantic::DependsTypeName(d.type) +
+                          "] edge made twice");
+      }
       if (d.type != semantic::DependsType::kData) continue;
       ++stats_->data_edges;
       if (d.from->kind != Kind::Name) {

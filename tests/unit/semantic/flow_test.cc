@@ -159,6 +159,27 @@ TEST(Flow, AugAssignStoresOnlyIntoAName) {
   EXPECT_EQ(DataLines(a, "i"), std::vector<std::string>{"2->1"});
 }
 
+TEST(Flow, EachDependencyIsMadeOnce) {
+  // Def-use does not sort or deduplicate data edges (each is made once); calls and bases can
+  // repeat one, as a class that names its base twice does.
+  Analyzed a = AnalyzeSource(
+      "class B: pass\n"          // 1
+      "class A(B, B): pass\n"    // 2
+      "def f(): return 1\n"      // 3
+      "f(f())\n");               // 4
+  std::vector<std::string> edges;
+  for (const DependsEdge& d : a.sem.depends) {
+    edges.push_back(std::to_string(Line(a, d.from)) + ":" + std::to_string(d.from->begin) + "->" +
+                    std::to_string(Line(a, d.to)) + ":" + DependsTypeName(d.type));
+  }
+  std::sort(edges.begin(), edges.end());
+  // Line:offset of the use (the class, a base, a call or its callee) -> line of the definition.
+  std::vector<std::string> want = {"2:14->1:inherit", "2:22->1:data", "2:25->1:data",
+                                   "4:52->3:call",    "4:52->3:data", "4:54->3:call",
+                                   "4:54->3:data"};
+  EXPECT_EQ(edges, want);
+}
+
 TEST(Flow, ExceptAsNameIsDeletedAfterTheHandler) {
   Analyzed a = AnalyzeSource(
       "e = 1\n"                   // 1
@@ -360,6 +381,7 @@ std::vector<std::string> Digest(const FileSemantics& sem) {
                   DependsTypeName(d.type));
   }
   for (const ModuleExport& e : sem.exports) out.push_back("export " + e.name + std::to_string(e.node->begin));
+  std::sort(out.begin(), out.end());  // edges come in the order a solver found them
   return out;
 }
 
