@@ -619,6 +619,9 @@ class DefUse {
     while (!stack.empty()) {
       W w = stack.pop();
       const Node* n = w.node;
+      // An attribute evaluates only its object (whatever its context): `a.b.c` goes straight to
+      // `a`, without a stack round per dot.
+      while (n->kind == Kind::Attribute) n = n->fields[ast::AttributeFields::value].node;
       switch (n->kind) {
         case Kind::Name: {
           auto ctx = static_cast<ast::Singleton>(n->fields[ast::NameFields::ctx].integer);
