@@ -613,6 +613,8 @@ class DefUse {
   /// may not run (right of and/or, a branch of if-else, a comprehension body, a lambda).
   void Walk(const Node* root, bool conditional) {
     using W = WalkItem;
+    // Many expressions walked are one name (`return x`, an assignment's target): no stack.
+    if (root->kind == Kind::Name) return VisitName(root, conditional);
     WalkStack<W>& stack = buf_.walk_stack;
     stack.clear();
     stack.push({root, conditional});
@@ -622,18 +624,12 @@ class DefUse {
       // An attribute evaluates only its object (whatever its context): `a.b.c` goes straight to
       // `a`, without a stack round per dot.
       while (n->kind == Kind::Attribute) n = n->fields[ast::AttributeFields::value].node;
+      // Names, the most common node here, are tested before the switch's jump table.
+      if (n->kind == Kind::Name) {
+        VisitName(n, w.cond);
+        continue;
+      }
       switch (n->kind) {
-        case Kind::Name: {
-          auto ctx = static_cast<ast::Singleton>(n->fields[ast::NameFields::ctx].integer);
-          if (ctx == ast::Singleton::Load) {
-            Use(n);
-          } else if (ctx == ast::Singleton::Store) {
-            Define(n, w.cond);
-          } else {
-            Kill(n);
-          }
-          continue;
-        }
         case Kind::NamedExpr:
           stack.push({n->fields[ast::NamedExprFields::target].node, w.cond});
           stack.push({n->fields[ast::NamedExprFields::value].node, w.cond});
@@ -707,6 +703,18 @@ class DefUse {
           if (child != nullptr && child->kind != Kind::Constant) stack.push({child, w.cond});
         }
       }
+    }
+  }
+
+  /// A Name: a load is a use, a store a definition, a del a kill.
+  void VisitName(const Node* n, bool conditional) {
+    auto ctx = static_cast<ast::Singleton>(n->fields[ast::NameFields::ctx].integer);
+    if (ctx == ast::Singleton::Load) {
+      Use(n);
+    } else if (ctx == ast::Singleton::Store) {
+      Define(n, conditional);
+    } else {
+      Kill(n);
     }
   }
 
