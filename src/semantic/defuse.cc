@@ -248,7 +248,6 @@ struct DefUseBuffers {
   RdWorkspace rd_ws;
   RdResult rd_result;
   std::vector<RdOcc> rd_occs;
-  std::vector<uint32_t> local_key;
   /// Per key: the flow that numbered it (stamps only grow, so entries left by an earlier module
   /// never match) and its number there.
   uint32_t stamp = 0;
@@ -794,23 +793,25 @@ class DefUse {
       buf_.key_stamp.resize(buf_.key_list.size(), 0);
       buf_.key_local.resize(buf_.key_list.size(), 0);
     }
-    buf_.local_key.clear();
+    // Without a branch on whether the key is new here: that follows no pattern a predictor learns.
+    uint32_t num_keys = 0;
     buf_.rd_occs.resize(num_occs);
+    uint32_t* stamp = buf_.key_stamp.data();
+    uint32_t* local = buf_.key_local.data();
     for (uint32_t i = 0; i < num_occs; ++i) {
-      uint32_t key = occs[i].key;
-      if (buf_.key_stamp[key] != buf_.stamp) {
-        buf_.key_stamp[key] = buf_.stamp;
-        buf_.key_local[key] = static_cast<uint32_t>(buf_.local_key.size());
-        buf_.local_key.push_back(key);
-      }
-      buf_.rd_occs[i] = {occs[i].type, buf_.key_local[key]};
+      const uint32_t key = occs[i].key;
+      const uint32_t fresh = stamp[key] != buf_.stamp ? 1 : 0;
+      local[key] = fresh != 0 ? num_keys : local[key];
+      num_keys += fresh;
+      stamp[key] = buf_.stamp;
+      buf_.rd_occs[i] = {occs[i].type, local[key]};
     }
     RdProblem problem;
     problem.flow = fs.flow;
     problem.first = buf_.first.data() + fs.first_begin;
     problem.occs = buf_.rd_occs.data();
     problem.num_occs = num_occs;
-    problem.num_keys = static_cast<uint32_t>(buf_.local_key.size());
+    problem.num_keys = num_keys;
     problem.entry_pseudo = is_class;
     problem.want_exit = is_module;
     buf_.rd_result.use_defs.clear();
