@@ -682,9 +682,24 @@ class DefUse {
           }
           continue;
         }
-        case Kind::Call:
-          NoteReference(DependsType::kCall, n, n->fields[ast::CallFields::func].node);
-          break;
+        case Kind::Call: {
+          // The generic order (function, arguments, keywords), with each keyword's value pushed
+          // in place of the keyword node.
+          const Node* func = n->fields[ast::CallFields::func].node;
+          NoteReference(DependsType::kCall, n, func);
+          const List* keywords = n->fields[ast::CallFields::keywords].list;
+          for (uint32_t i = keywords->size; i-- > 0;) {
+            const Node* value = keywords->items[i].node->fields[ast::keywordFields::value].node;
+            if (value->kind != Kind::Constant) stack.push({value, w.cond});
+          }
+          const List* args = n->fields[ast::CallFields::args].list;
+          for (uint32_t i = args->size; i-- > 0;) {
+            const Node* arg = args->items[i].node;
+            if (arg->kind != Kind::Constant) stack.push({arg, w.cond});
+          }
+          stack.push({func, w.cond});
+          continue;
+        }
         default: break;
       }
       const ChildFields& children = ChildrenOf(n->kind);
