@@ -628,11 +628,29 @@ class SymtableBuilder {
 
   // Children of the task being stepped, in visiting order, go on the stack above mark_; Flush()
   // reverses them there so that they pop in visiting order (no second buffer to copy from).
-  // A Constant does nothing when visited: unless its depth would fail, it gets no task.
+  // Expressions that would only cost a task round trip get none, unless their depth would fail:
+  //  - an Attribute only visits its value, one level deeper: the value is pushed in its place
+  //    (`a.b.c` is one task, or none);
+  //  - a Constant does nothing when visited;
+  //  - a Name pushed before any other child of this step would be the next task popped: it is
+  //    visited at once. Its failure is kept in failed_ (Run checks it after the step), and no
+  //    later child is visited, so no other error replaces it.
   void Push(Op op, const Node* n, uint32_t depth, uint8_t phase = 0, uint8_t aux = 0,
             const Node* n2 = nullptr) {
     if (n == nullptr) return;
-    if (op == Op::kExpr && n->kind == Kind::Constant && depth <= kMaxVisitDepth) return;
+    if (op == Op::kExpr) {
+      while (n->kind == Kind::Attribute && depth <= kMaxVisitDepth) {
+        n = NodeField(n, ast::AttributeFields::value);
+        ++depth;
+      }
+      if (depth <= kMaxVisitDepth) {
+        if (n->kind == Kind::Constant) return;
+        if (n->kind == Kind::Name && stack_.size() == mark_ && !failed_) {
+          failed_ = !VisitName(n);
+          return;
+        }
+      }
+    }
     stack_.push({op, phase, aux, depth, n, n2});
   }
   void PushList(Op op, const List* list, uint32_t depth, uint32_t from = 0) {
@@ -668,6 +686,7 @@ class SymtableBuilder {
   std::vector<IdSet> mangled_sets_;
   WalkStack<Task> stack_;
   size_t mark_ = 0;  // stack_[mark_, end): pushed by the current step, not flushed yet
+  bool failed_ = false;  // a Name that Push visited failed (the error is in *error_)
   std::string scratch_;
 
   uint32_t id_class_ = 0, id_classdict_ = 0;
@@ -1472,9 +1491,6 @@ bool SymtableBuilder::StepExpr(const Task& t) {
     case Kind::JoinedStr:
       PushList(Op::kExpr, ListField(e, ast::JoinedStrFields::values), d);
       break;
-    case Kind::Attribute:
-      Push(Op::kExpr, NodeField(e, ast::AttributeFields::value), d);
-      break;
     case Kind::Subscript:
       Push(Op::kExpr, NodeField(e, ast::SubscriptFields::value), d);
       Push(Op::kExpr, NodeField(e, ast::SubscriptFields::slice), d);
@@ -1496,7 +1512,7 @@ bool SymtableBuilder::StepExpr(const Task& t) {
     case Kind::Tuple:
       PushList(Op::kExpr, ListField(e, ast::TupleFields::elts), d);
       break;
-    default:  // Constant
+    default:  // Constant; an Attribute gets no task (Push pushes its value instead)
       break;
   }
   Flush();
@@ -1981,7 +1997,7 @@ bool SymtableBuilder::Run(ParseError* error) {
       if (!VisitName(t.node)) return false;
       continue;
     }
-    if (!Step(t)) return false;
+    if (!Step(t) || failed_) return false;
   }
   ExitBlock();
   if (!Analyze()) return false;
