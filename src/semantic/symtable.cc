@@ -617,7 +617,30 @@ class SymtableBuilder {
   bool RaiseIfAnnotationBlock(const char* what, const Node* e);
   bool ExtendNamedExprScope(const Node* target);
 
-  bool Step(const Task& t);
+  /// Dispatches a popped task (inline in Run's loop: most go straight to StepStmt/StepExpr).
+  bool Step(const Task& t) {
+    // Visit tasks are the first ops: each checks CPython's depth limit.
+    if (t.op <= Op::kTypeParam && t.depth > kMaxVisitDepth) {
+      return Fail(t.node, "maximum recursion depth exceeded during compilation");
+    }
+    switch (t.op) {
+      case Op::kStmt:
+      case Op::kStmtCont:
+        return StepStmt(t);
+      case Op::kExpr:
+      case Op::kExprCont:
+        return StepExpr(t);
+      case Op::kPattern:
+      case Op::kPatternCont:
+        return StepPattern(t);
+      case Op::kTypeParam:
+        return StepTypeParam(t);
+      default:
+        return StepConstruct(t);
+    }
+  }
+  /// kExceptHandler, kComprehension, kAnnotation, kBoundOrDefault.
+  bool StepConstruct(const Task& t);
   bool StepStmt(const Task& t);
   bool StepExpr(const Task& t);
   /// A Name expression: what StepExpr does with one (it has no children).
@@ -1003,31 +1026,8 @@ bool SymtableBuilder::ExtendNamedExprScope(const Node* target) {
   return true;
 }
 
-bool SymtableBuilder::Step(const Task& t) {
+bool SymtableBuilder::StepConstruct(const Task& t) {
   switch (t.op) {
-    case Op::kStmt:
-    case Op::kExpr:
-    case Op::kPattern:
-    case Op::kTypeParam:
-      if (t.depth > kMaxVisitDepth) {
-        return Fail(t.node, "maximum recursion depth exceeded during compilation");
-      }
-      break;
-    default:
-      break;
-  }
-  switch (t.op) {
-    case Op::kStmt:
-    case Op::kStmtCont:
-      return StepStmt(t);
-    case Op::kExpr:
-    case Op::kExprCont:
-      return StepExpr(t);
-    case Op::kPattern:
-    case Op::kPatternCont:
-      return StepPattern(t);
-    case Op::kTypeParam:
-      return StepTypeParam(t);
     case Op::kExceptHandler: {
       using F = ast::ExceptHandlerFields;
       const Node* eh = t.node;
@@ -1097,6 +1097,8 @@ bool SymtableBuilder::Step(const Task& t) {
       }
       return true;
     }
+    default:  // visits and their continuations: Step sends them to StepStmt...
+      break;
   }
   return true;
 }
