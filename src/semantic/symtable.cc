@@ -1746,11 +1746,12 @@ bool SymtableBuilder::AnalyzeName(Frame& f, uint32_t i) {
   }
   if (flags & kDefBound) {
     scope = Binding::kLocal;
-    Insert(f.local, id);
-    Erase(f.global, id);
+    f.local.push_back(id);  // each symbol's id once: sorted where it is used (Analyze)
+    // Most scopes see no global declaration and no type parameter.
+    if (!f.global.empty()) Erase(f.global, id);
     if (flags & kDefTypeParam) {
       Insert(f.type_params, id);
-    } else {
+    } else if (!f.type_params.empty()) {
       Erase(f.type_params, id);
     }
     return true;
@@ -1892,7 +1893,10 @@ bool SymtableBuilder::Analyze() {
       if (!AnalyzeName(f, i)) return false;
     }
     if (!is_class) {
-      if (IsFunctionLikeType(ste.type_)) UnionInto(f.newbound, f.local);
+      if (IsFunctionLikeType(ste.type_)) {
+        std::sort(f.local.begin(), f.local.end());
+        UnionInto(f.newbound, f.local);
+      }
       if (f.has_bound) UnionInto(f.newbound, f.bound);
       UnionInto(f.newglobal, f.global);
     } else {
