@@ -401,8 +401,10 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
   return k ? scopes_[k->scope].get() : nullptr;
 }
 
-void SymbolTable::AddOccurrence(const ast::Node* node, uint32_t scope, uint32_t symbol,
-                                std::string_view identifier) {
+// Inline into the builder's AddDefHelper, its one caller, once per name occurrence.
+[[gnu::always_inline]] inline void SymbolTable::AddOccurrence(const ast::Node* node,
+                                                              uint32_t scope, uint32_t symbol,
+                                                              std::string_view identifier) {
   occurrences_.push_back({node, scope, symbol, identifier, kNoId, 0});
   Link(static_cast<uint32_t>(occurrences_.size() - 1));  // while the node is in cache
 }
