@@ -401,8 +401,10 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
   return k ? scopes_[k->scope].get() : nullptr;
 }
 
-void SymbolTable::AddOccurrence(const ast::Node* node, uint32_t scope, uint32_t symbol,
-                                std::string_view identifier) {
+// Inline into the builder's AddDefHelper, its one caller, once per name occurrence.
+[[gnu::always_inline]] inline void SymbolTable::AddOccurrence(const ast::Node* node,
+                                                              uint32_t scope, uint32_t symbol,
+                                                              std::string_view identifier) {
   occurrences_.push_back({node, scope, symbol, identifier, kNoId, 0});
   Link(static_cast<uint32_t>(occurrences_.size() - 1));  // while the node is in cache
 }
@@ -617,7 +619,30 @@ class SymtableBuilder {
   bool RaiseIfAnnotationBlock(const char* what, const Node* e);
   bool ExtendNamedExprScope(const Node* target);
 
-  bool Step(const Task& t);
+  /// Dispatches a popped task (inline in Run's loop: most go straight to StepStmt/StepExpr).
+  bool Step(const Task& t) {
+    // Visit tasks are the first ops: each checks CPython's depth limit.
+    if (t.op <= Op::kTypeParam && t.depth > kMaxVisitDepth) {
+      return Fail(t.node, "maximum recursion depth exceeded during compilation");
+    }
+    switch (t.op) {
+      case Op::kStmt:
+      case Op::kStmtCont:
+        return StepStmt(t);
+      case Op::kExpr:
+      case Op::kExprCont:
+        return StepExpr(t);
+      case Op::kPattern:
+      case Op::kPatternCont:
+        return StepPattern(t);
+      case Op::kTypeParam:
+        return StepTypeParam(t);
+      default:
+        return StepConstruct(t);
+    }
+  }
+  /// kExceptHandler, kComprehension, kAnnotation, kBoundOrDefault.
+  bool StepConstruct(const Task& t);
   bool StepStmt(const Task& t);
   bool StepExpr(const Task& t);
   /// A Name expression: what StepExpr does with one (it has no children).
@@ -628,11 +653,29 @@ class SymtableBuilder {
 
   // Children of the task being stepped, in visiting order, go on the stack above mark_; Flush()
   // reverses them there so that they pop in visiting order (no second buffer to copy from).
-  // A Constant does nothing when visited: unless its depth would fail, it gets no task.
+  // Expressions that would only cost a task round trip get none, unless their depth would fail:
+  //  - an Attribute only visits its value, one level deeper: the value is pushed in its place
+  //    (`a.b.c` is one task, or none);
+  //  - a Constant does nothing when visited;
+  //  - a Name pushed before any other child of this step would be the next task popped: it is
+  //    visited at once. Its failure is kept in failed_ (Run checks it after the step), and no
+  //    later child is visited, so no other error replaces it.
   void Push(Op op, const Node* n, uint32_t depth, uint8_t phase = 0, uint8_t aux = 0,
             const Node* n2 = nullptr) {
     if (n == nullptr) return;
-    if (op == Op::kExpr && n->kind == Kind::Constant && depth <= kMaxVisitDepth) return;
+    if (op == Op::kExpr) {
+      while (n->kind == Kind::Attribute && depth <= kMaxVisitDepth) {
+        n = NodeField(n, ast::AttributeFields::value);
+        ++depth;
+      }
+      if (depth <= kMaxVisitDepth) {
+        if (n->kind == Kind::Constant) return;
+        if (n->kind == Kind::Name && stack_.size() == mark_ && !failed_) {
+          failed_ = !VisitName(n);
+          return;
+        }
+      }
+    }
     stack_.push({op, phase, aux, depth, n, n2});
   }
   void PushList(Op op, const List* list, uint32_t depth, uint32_t from = 0) {
@@ -668,6 +711,7 @@ class SymtableBuilder {
   std::vector<IdSet> mangled_sets_;
   WalkStack<Task> stack_;
   size_t mark_ = 0;  // stack_[mark_, end): pushed by the current step, not flushed yet
+  bool failed_ = false;  // a Name that Push visited failed (the error is in *error_)
   std::string scratch_;
 
   uint32_t id_class_ = 0, id_classdict_ = 0;
@@ -984,31 +1028,8 @@ bool SymtableBuilder::ExtendNamedExprScope(const Node* target) {
   return true;
 }
 
-bool SymtableBuilder::Step(const Task& t) {
+bool SymtableBuilder::StepConstruct(const Task& t) {
   switch (t.op) {
-    case Op::kStmt:
-    case Op::kExpr:
-    case Op::kPattern:
-    case Op::kTypeParam:
-      if (t.depth > kMaxVisitDepth) {
-        return Fail(t.node, "maximum recursion depth exceeded during compilation");
-      }
-      break;
-    default:
-      break;
-  }
-  switch (t.op) {
-    case Op::kStmt:
-    case Op::kStmtCont:
-      return StepStmt(t);
-    case Op::kExpr:
-    case Op::kExprCont:
-      return StepExpr(t);
-    case Op::kPattern:
-    case Op::kPatternCont:
-      return StepPattern(t);
-    case Op::kTypeParam:
-      return StepTypeParam(t);
     case Op::kExceptHandler: {
       using F = ast::ExceptHandlerFields;
       const Node* eh = t.node;
@@ -1078,6 +1099,8 @@ bool SymtableBuilder::Step(const Task& t) {
       }
       return true;
     }
+    default:  // visits and their continuations: Step sends them to StepStmt...
+      break;
   }
   return true;
 }
@@ -1472,9 +1495,6 @@ bool SymtableBuilder::StepExpr(const Task& t) {
     case Kind::JoinedStr:
       PushList(Op::kExpr, ListField(e, ast::JoinedStrFields::values), d);
       break;
-    case Kind::Attribute:
-      Push(Op::kExpr, NodeField(e, ast::AttributeFields::value), d);
-      break;
     case Kind::Subscript:
       Push(Op::kExpr, NodeField(e, ast::SubscriptFields::value), d);
       Push(Op::kExpr, NodeField(e, ast::SubscriptFields::slice), d);
@@ -1496,7 +1516,7 @@ bool SymtableBuilder::StepExpr(const Task& t) {
     case Kind::Tuple:
       PushList(Op::kExpr, ListField(e, ast::TupleFields::elts), d);
       break;
-    default:  // Constant
+    default:  // Constant; an Attribute gets no task (Push pushes its value instead)
       break;
   }
   Flush();
@@ -1728,11 +1748,12 @@ bool SymtableBuilder::AnalyzeName(Frame& f, uint32_t i) {
   }
   if (flags & kDefBound) {
     scope = Binding::kLocal;
-    Insert(f.local, id);
-    Erase(f.global, id);
+    f.local.push_back(id);  // each symbol's id once: sorted where it is used (Analyze)
+    // Most scopes see no global declaration and no type parameter.
+    if (!f.global.empty()) Erase(f.global, id);
     if (flags & kDefTypeParam) {
       Insert(f.type_params, id);
-    } else {
+    } else if (!f.type_params.empty()) {
       Erase(f.type_params, id);
     }
     return true;
@@ -1874,7 +1895,10 @@ bool SymtableBuilder::Analyze() {
       if (!AnalyzeName(f, i)) return false;
     }
     if (!is_class) {
-      if (IsFunctionLikeType(ste.type_)) UnionInto(f.newbound, f.local);
+      if (IsFunctionLikeType(ste.type_)) {
+        std::sort(f.local.begin(), f.local.end());
+        UnionInto(f.newbound, f.local);
+      }
       if (f.has_bound) UnionInto(f.newbound, f.bound);
       UnionInto(f.newglobal, f.global);
     } else {
@@ -1981,7 +2005,7 @@ bool SymtableBuilder::Run(ParseError* error) {
       if (!VisitName(t.node)) return false;
       continue;
     }
-    if (!Step(t)) return false;
+    if (!Step(t) || failed_) return false;
   }
   ExitBlock();
   if (!Analyze()) return false;

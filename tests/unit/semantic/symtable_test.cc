@@ -170,6 +170,12 @@ TEST(Symtable, SyntaxErrorsAtCPythonsPositions) {
             "body");
   EXPECT_EQ(Scopes("[(i := 1) for i in range(3)]\n"),
             "error 1:3: assignment expression cannot rebind comprehension iteration variable 'i'");
+  // A Name the builder visits as soon as its step reaches it: the first failing one is reported,
+  // not a later sibling that would fail too.
+  EXPECT_EQ(Scopes("[i for i in range(3) if (j := 0) if (k := 0) for (j, k) in range(2)]\n"),
+            "error 1:51: comprehension inner loop cannot rebind assignment expression target 'j'");
+  EXPECT_EQ(Scopes("[i for i in range(3) if (k := 0) for j.x, k in range(2)]\n"),
+            "error 1:43: comprehension inner loop cannot rebind assignment expression target 'k'");
   EXPECT_EQ(Scopes("[i for i in (j := range(3))]\n"),
             "error 1:14: assignment expression cannot be used in a comprehension iterable "
             "expression");

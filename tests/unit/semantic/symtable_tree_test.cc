@@ -55,6 +55,19 @@ class Trees {
     m->fields[ast::ModuleFields::body].list = body;
     return m;
   }
+  /// `a.x.x...x` with `attrs` attributes: a chain `attrs` Attributes deep.
+  Node* AttributeChain(uint32_t attrs) {
+    Node* e = Name("a");
+    const ast::Str* x = ast::NewStr(arena_, "x");
+    for (uint32_t i = 0; i < attrs; ++i) {
+      Node* n = ast::NewNode(arena_, Kind::Attribute, 0, 1);
+      n->fields[ast::AttributeFields::value].node = e;
+      n->fields[ast::AttributeFields::attr].str = x;
+      n->fields[ast::AttributeFields::ctx].integer = static_cast<int64_t>(ast::Singleton::Load);
+      e = n;
+    }
+    return e;
+  }
   /// `a + a + ... + a` with `ops` additions: a left-leaning chain `ops` BinOps deep.
   Node* Chain(uint32_t ops) {
     Node* e = Name("a");
@@ -84,6 +97,22 @@ TEST(SymtableTree, OperatorChainAtCPythonsDepthLimit) {
 
   auto too_deep = Build(t.Module(t.Chain(9997)), &error);
   EXPECT_EQ(too_deep, nullptr);
+  EXPECT_EQ(error.message, "maximum recursion depth exceeded during compilation");
+}
+
+// An Attribute chain gets no task per Attribute (the builder pushes the innermost value), and
+// still counts a level for each, as CPython's visit does.
+TEST(SymtableTree, AttributeChainAtCPythonsDepthLimit) {
+  Trees t;
+  ParseError error;
+  auto ok = Build(t.Module(t.AttributeChain(9996)), &error);
+  ASSERT_NE(ok, nullptr) << error.message;
+  ASSERT_NE(ok->top().Find("a"), nullptr);
+  EXPECT_EQ(ok->top().Find("a")->binding, Binding::kGlobalImplicit);
+
+  EXPECT_EQ(Build(t.Module(t.AttributeChain(9997)), &error), nullptr);
+  EXPECT_EQ(error.message, "maximum recursion depth exceeded during compilation");
+  EXPECT_EQ(Build(t.Module(t.AttributeChain(500000)), &error), nullptr);
   EXPECT_EQ(error.message, "maximum recursion depth exceeded during compilation");
 }
 
