@@ -170,18 +170,27 @@ class ScopeBuilder {
   }
 
  private:
-  /// A new point of `owner`; `primary` is the owner's first point (kUnset: this is it).
-  template <typename Items>
-  uint32_t NewPointOf(const Node* owner, uint32_t primary, const Items& items) {
-    auto first = static_cast<uint32_t>(out_->items.size());
-    out_->items.insert(out_->items.end(), items.begin(), items.end());
+  /// Items are written straight into the flow: a statement appends its items, then makes the
+  /// point holding them (before any nested statement appends its own).
+  uint32_t ItemsEnd() const { return static_cast<uint32_t>(out_->items.size()); }
+  void AddItem(ItemKind kind, const Node* node) { out_->items.push_back({kind, node}); }
+  /// Appends `items`; returns where they begin.
+  uint32_t AddItems(std::initializer_list<Item> items) {
+    uint32_t first = ItemsEnd();
+    for (const Item& item : items) out_->items.push_back(item);
+    return first;
+  }
+
+  /// A new point of `owner` holding the items from `first` on; `primary` is the owner's first
+  /// point (kUnset: this is it).
+  uint32_t NewPointFrom(const Node* owner, uint32_t primary, uint32_t first) {
     auto p = static_cast<uint32_t>(out_->points.size());
-    out_->points.push_back({first, static_cast<uint32_t>(out_->items.size() - first), owner});
+    out_->points.push_back({first, ItemsEnd() - first, owner});
     primary_.push_back(primary == kUnset ? p : primary);
     return p;
   }
   uint32_t NewPoint(const Node* owner, uint32_t primary, std::initializer_list<Item> items) {
-    return NewPointOf(owner, primary, items);
+    return NewPointFrom(owner, primary, AddItems(items));
   }
 
   /// `structural`: the edge follows a NEXT edge or joins points of one statement; false for
@@ -294,25 +303,19 @@ class ScopeBuilder {
 
   // ---- statements ----
 
-  /// The item list of the statement being built (consumed before any nested statement).
-  std::vector<Item>& Scratch() {
-    scratch_->items.clear();
-    return scratch_->items;
-  }
-
   Ends BuildBody(const List* body, Ends in) {
     for (const ast::Slot& s : *body) in = BuildStmt(s.node, std::move(in));
     return in;
   }
 
-  template <typename Items>
-  uint32_t SimpleOf(const Node* s, const Ends& in, const Items& items) {
-    uint32_t p = NewPointOf(s, kUnset, items);
+  /// The point of statement `s`, holding the items from `first` on, entered from `in`.
+  uint32_t SimpleFrom(const Node* s, const Ends& in, uint32_t first) {
+    uint32_t p = NewPointFrom(s, kUnset, first);
     Connect(in, s, p);
     return p;
   }
   uint32_t Simple(const Node* s, const Ends& in, std::initializer_list<Item> items) {
-    return SimpleOf(s, in, items);
+    return SimpleFrom(s, in, AddItems(items));
   }
 
   Ends BuildStmt(const Node* s, Ends in) {
@@ -327,27 +330,27 @@ class ScopeBuilder {
         return {{s, NextKind::kNext, p, false}};
       }
       case Kind::Return: {
-        std::vector<Item>& items = Scratch();
-        if (const Node* v = NodeField(s, ast::ReturnFields::value)) items.push_back({ItemKind::kExpr, v});
-        uint32_t p = SimpleOf(s, in, items);
+        uint32_t first = ItemsEnd();
+        if (const Node* v = NodeField(s, ast::ReturnFields::value)) AddItem(ItemKind::kExpr, v);
+        uint32_t p = SimpleFrom(s, in, first);
         RouteImplicit(s, p);
         RouteReturn({s, NextKind::kReturn, p, false});
         return {};
       }
       case Kind::Delete: {
-        std::vector<Item>& items = Scratch();
+        uint32_t first = ItemsEnd();
         for (const ast::Slot& t : *ListField(s, ast::DeleteFields::targets)) {
-          items.push_back({ItemKind::kDelete, t.node});
+          AddItem(ItemKind::kDelete, t.node);
         }
-        return SimpleNextOf(s, in, items);
+        return SimpleNextFrom(s, in, first);
       }
       case Kind::Assign: {
-        std::vector<Item>& items = Scratch();
-        items.push_back({ItemKind::kExpr, NodeField(s, ast::AssignFields::value)});
+        uint32_t first = ItemsEnd();
+        AddItem(ItemKind::kExpr, NodeField(s, ast::AssignFields::value));
         for (const ast::Slot& t : *ListField(s, ast::AssignFields::targets)) {
-          items.push_back({ItemKind::kTarget, t.node});
+          AddItem(ItemKind::kTarget, t.node);
         }
-        return SimpleNextOf(s, in, items);
+        return SimpleNextFrom(s, in, first);
       }
       case Kind::TypeAlias:
         return SimpleNext(s, in, {{ItemKind::kTypeAlias, s}});
@@ -366,16 +369,16 @@ class ScopeBuilder {
       }
       case Kind::AnnAssign: {
         // CPython: the value, then the store, then (module and class level) the annotation.
-        std::vector<Item>& items = Scratch();
+        uint32_t first = ItemsEnd();
         const Node* target = NodeField(s, ast::AnnAssignFields::target);
         if (const Node* v = NodeField(s, ast::AnnAssignFields::value)) {
-          items.push_back({ItemKind::kExpr, v});
-          items.push_back({ItemKind::kTarget, target});
+          AddItem(ItemKind::kExpr, v);
+          AddItem(ItemKind::kTarget, target);
         } else if (target->kind != Kind::Name) {
-          items.push_back({ItemKind::kExpr, target});  // `a.b: int` evaluates `a`
+          AddItem(ItemKind::kExpr, target);  // `a.b: int` evaluates `a`
         }
-        items.push_back({ItemKind::kExpr, NodeField(s, ast::AnnAssignFields::annotation)});
-        return SimpleNextOf(s, in, items);
+        AddItem(ItemKind::kExpr, NodeField(s, ast::AnnAssignFields::annotation));
+        return SimpleNextFrom(s, in, first);
       }
       case Kind::For:
       case Kind::AsyncFor: return BuildFor(s, std::move(in));
@@ -385,12 +388,12 @@ class ScopeBuilder {
       case Kind::AsyncWith: return BuildWith(s, std::move(in));
       case Kind::Match: return BuildMatch(s, std::move(in));
       case Kind::Raise: {
-        std::vector<Item>& items = Scratch();
-        if (const Node* e = NodeField(s, ast::RaiseFields::exc)) items.push_back({ItemKind::kExpr, e});
+        uint32_t first = ItemsEnd();
+        if (const Node* e = NodeField(s, ast::RaiseFields::exc)) AddItem(ItemKind::kExpr, e);
         if (const Node* c = NodeField(s, ast::RaiseFields::cause)) {
-          items.push_back({ItemKind::kExpr, c});
+          AddItem(ItemKind::kExpr, c);
         }
-        uint32_t p = SimpleOf(s, in, items);
+        uint32_t p = SimpleFrom(s, in, first);
         RouteRaise({s, NextKind::kRaise, p, false}, true);
         return {};
       }
@@ -398,10 +401,10 @@ class ScopeBuilder {
       case Kind::TryStar: return BuildTry(s, std::move(in));
       case Kind::Assert: {
         const Node* test = NodeField(s, ast::AssertFields::test);
-        std::vector<Item>& items = Scratch();
-        items.push_back({ItemKind::kExpr, test});
-        if (const Node* m = NodeField(s, ast::AssertFields::msg)) items.push_back({ItemKind::kExpr, m});
-        uint32_t p = SimpleOf(s, in, items);
+        uint32_t first = ItemsEnd();
+        AddItem(ItemKind::kExpr, test);
+        if (const Node* m = NodeField(s, ast::AssertFields::msg)) AddItem(ItemKind::kExpr, m);
+        uint32_t p = SimpleFrom(s, in, first);
         RouteImplicit(s, p);
         int truth = ConstantTruth(test);
         if (truth != 1) RouteRaise({s, NextKind::kRaise, p, false}, true);
@@ -424,14 +427,13 @@ class ScopeBuilder {
     }
   }
 
-  template <typename Items>
-  Ends SimpleNextOf(const Node* s, const Ends& in, const Items& items) {
-    uint32_t p = SimpleOf(s, in, items);
+  Ends SimpleNextFrom(const Node* s, const Ends& in, uint32_t first) {
+    uint32_t p = SimpleFrom(s, in, first);
     RouteImplicit(s, p);
     return {{s, NextKind::kNext, p, false}};
   }
   Ends SimpleNext(const Node* s, const Ends& in, std::initializer_list<Item> items) {
-    return SimpleNextOf(s, in, items);
+    return SimpleNextFrom(s, in, AddItems(items));
   }
 
   Ends BuildIf(const Node* s, Ends in) {
@@ -497,14 +499,14 @@ class ScopeBuilder {
   }
 
   Ends BuildWith(const Node* s, Ends in) {
-    std::vector<Item>& items = Scratch();
+    uint32_t first = ItemsEnd();
     for (const ast::Slot& it : *ListField(s, ast::WithFields::items)) {
-      items.push_back({ItemKind::kExpr, NodeField(it.node, ast::withitemFields::context_expr)});
+      AddItem(ItemKind::kExpr, NodeField(it.node, ast::withitemFields::context_expr));
       if (const Node* v = NodeField(it.node, ast::withitemFields::optional_vars)) {
-        items.push_back({ItemKind::kTarget, v});
+        AddItem(ItemKind::kTarget, v);
       }
     }
-    uint32_t p = SimpleOf(s, in, items);
+    uint32_t p = SimpleFrom(s, in, first);
     RouteImplicit(s, p);
     // __exit__ may swallow an exception raised in the body: control then goes on after the
     // with statement. There is no statement for __exit__, so this path exists only in the data

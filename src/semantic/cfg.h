@@ -75,7 +75,6 @@ struct ScopeFlow {
 struct FlowScratch {
   std::vector<uint32_t> first, succ, at, work;
   std::vector<uint8_t> reached;
-  std::vector<Item> items;
   std::vector<uint32_t> primary;    ///< per point: the first point of its owner
   std::vector<uint32_t> next_from;  ///< per NEXT edge: the first point of its source
   std::vector<NextEdge> kept;       ///< NEXT edges leaving reachable nodes, before sorting
