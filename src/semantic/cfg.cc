@@ -142,9 +142,11 @@ class ScopeBuilder {
         out_(out),
         scratch_(scratch),
         primary_(scratch->primary),
-        next_from_(scratch->next_from) {
+        next_from_(scratch->next_from),
+        reached_(scratch->reached) {
     primary_.clear();
     next_from_.clear();
+    reached_.clear();
   }
 
   void Build() {
@@ -161,6 +163,7 @@ class ScopeBuilder {
     bool function = scope_->kind == Kind::FunctionDef || scope_->kind == Kind::AsyncFunctionDef;
     out_->entry_point = function ? NewPoint(scope_, kUnset, {{ItemKind::kParams, scope_}})
                                  : NewPoint(scope_, kUnset, {});
+    reached_[out_->entry_point] = 1;
     out_->exit_point = NewPoint(scope_, out_->entry_point, {});
     if (body->size > 0) {  // an empty module has no flow at all
       Ends ends = BuildBody(body, {{scope_, NextKind::kEntry, out_->entry_point, false}});
@@ -187,6 +190,7 @@ class ScopeBuilder {
     auto p = static_cast<uint32_t>(out_->points.size());
     out_->points.push_back({first, ItemsEnd() - first, owner});
     primary_.push_back(primary == kUnset ? p : primary);
+    reached_.push_back(0);
     return p;
   }
   uint32_t NewPoint(const Node* owner, uint32_t primary, std::initializer_list<Item> items) {
@@ -195,8 +199,14 @@ class ScopeBuilder {
 
   /// `structural`: the edge follows a NEXT edge or joins points of one statement; false for
   /// data-flow-only paths (a with's __exit__ swallowing an exception), which reach nothing.
+  /// Reachability from the entry is propagated as edges are made, which is exact because every
+  /// edge into a point is made before any edge out of it (a statement is entered when its point
+  /// is made; handlers and finally bodies are built after everything that can jump to them),
+  /// except the edges back to a loop's head, which come from its body: the body is reached only
+  /// through the head, so they never make the head reachable.
   void AddFlow(uint32_t from, uint32_t to, bool in_state, bool structural = true) {
     out_->edges.push_back({from, to, in_state, structural});
+    if (structural) reached_[to] |= reached_[from];
   }
 
   /// One end into `to` (entered at `to_point`) with the end's own kind.
@@ -656,39 +666,11 @@ class ScopeBuilder {
 
   void Finish() {
     const auto num_points = static_cast<uint32_t>(out_->points.size());
-    // Points reachable from the entry over structural flow edges (each NEXT edge has one).
-    std::vector<uint32_t>& first = scratch_->first;
-    std::vector<uint32_t>& succ = scratch_->succ;
-    std::vector<uint8_t>& reached = scratch_->reached;
-    std::vector<uint32_t>& work = scratch_->work;
-    first.assign(num_points + 1, 0);
-    for (const FlowEdge& e : out_->edges) {
-      if (e.structural) ++first[e.from + 1];
-    }
-    for (uint32_t p = 0; p < num_points; ++p) first[p + 1] += first[p];
-    succ.resize(first[num_points]);
-    scratch_->at.assign(first.begin(), first.end() - 1);
-    for (const FlowEdge& e : out_->edges) {
-      if (e.structural) succ[scratch_->at[e.from]++] = e.to;
-    }
-    reached.assign(num_points, 0);
-    work.assign(1, out_->entry_point);
-    reached[out_->entry_point] = 1;
-    while (!work.empty()) {
-      uint32_t p = work.back();
-      work.pop_back();
-      for (uint32_t i = first[p]; i < first[p + 1]; ++i) {
-        if (reached[succ[i]] == 0) {
-          reached[succ[i]] = 1;
-          work.push_back(succ[i]);
-        }
-      }
-    }
-    // A node is reachable when its first point is.
+    // A node is reachable when its first point is (reached_ was filled as the edges were made).
     std::vector<NextEdge>& kept = scratch_->kept;
     kept.clear();
     for (size_t i = 0; i < out_->next.size(); ++i) {
-      if (reached[next_from_[i]] != 0) kept.push_back(out_->next[i]);
+      if (reached_[next_from_[i]] != 0) kept.push_back(out_->next[i]);
     }
     // Order by position: the scope node's entry first, then the source's start, the target's,
     // the kind. Keys are computed once (not through the node pointers at every comparison).
@@ -720,7 +702,7 @@ class ScopeBuilder {
     }
 
     out_->live.resize(num_points);
-    for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached[primary_[p]];
+    for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached_[primary_[p]];
 
     // Flow edges stay in creation order, duplicates included: reaching definitions joins sets, so
     // neither changes its result.
@@ -732,6 +714,7 @@ class ScopeBuilder {
   std::vector<Frame> frames_;
   std::vector<uint32_t>& primary_;    ///< per point: the first point of its owner
   std::vector<uint32_t>& next_from_;  ///< per NEXT edge: the first point of its source
+  std::vector<uint8_t>& reached_;     ///< per point: reachable from the entry (see AddFlow)
 };
 
 }  // namespace
