@@ -666,40 +666,45 @@ class ScopeBuilder {
 
   void Finish() {
     const auto num_points = static_cast<uint32_t>(out_->points.size());
-    // A node is reachable when its first point is (reached_ was filled as the edges were made).
-    std::vector<NextEdge>& kept = scratch_->kept;
-    kept.clear();
-    for (size_t i = 0; i < out_->next.size(); ++i) {
-      if (reached_[next_from_[i]] != 0) kept.push_back(out_->next[i]);
-    }
     // Order by position: the scope node's entry first, then the source's start, the target's,
-    // the kind. Keys are computed once (not through the node pointers at every comparison).
+    // the source's end, the target's, the kinds; a node is reachable when its first point is
+    // (reached_ was filled as the edges were made). Only the entry leaves the scope node and no
+    // two statements or handlers of a scope start at the same place, so the two starts decide
+    // nearly every comparison: the rest only breaks ties between an edge's duplicates, or targets
+    // that start together (a module and its first statement). Equal keys are equal edges, so the
+    // unstable sort's order among them does not matter. Keys are computed once (not through the
+    // node pointers at every comparison).
     using SortKey = FlowScratch::NextKey;
     std::vector<SortKey>& keys = scratch_->keys;
-    keys.resize(kept.size());
-    for (size_t i = 0; i < kept.size(); ++i) {
-      const NextEdge& e = kept[i];
-      bool entry = e.from == scope_ && e.kind == NextKind::kEntry;
-      keys[i] = {entry ? 0u : 1u, (uint64_t{e.from->begin} << 32) | e.from->end,
-                 (uint64_t{e.to->begin} << 32) | e.to->end,
-                 (static_cast<uint32_t>(e.from->kind) << 20) | (static_cast<uint32_t>(e.to->kind) << 8) |
-                     static_cast<uint32_t>(e.kind),
-                 static_cast<uint32_t>(i)};
+    keys.clear();
+    const std::vector<NextEdge>& made = out_->next;
+    for (size_t i = 0; i < made.size(); ++i) {
+      if (reached_[next_from_[i]] == 0) continue;
+      const NextEdge& e = made[i];
+      uint32_t kinds = (static_cast<uint32_t>(e.from->kind) << 20) |
+                       (static_cast<uint32_t>(e.to->kind) << 8) | static_cast<uint32_t>(e.kind);
+      if (e.from == scope_ && e.kind == NextKind::kEntry) {
+        keys.push_back({0, 0, kinds, static_cast<uint32_t>(i)});  // no node ends at 0
+      } else {
+        keys.push_back({(uint64_t{e.from->begin} << 32) | e.to->begin,
+                        (uint64_t{e.from->end} << 32) | e.to->end, kinds, static_cast<uint32_t>(i)});
+      }
     }
     std::sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
-      return std::tie(a.not_entry, a.from, a.to, a.kinds, a.index) <
-             std::tie(b.not_entry, b.from, b.to, b.kinds, b.index);
+      if (a.starts != b.starts) return a.starts < b.starts;
+      return std::tie(a.ends, a.kinds) < std::tie(b.ends, b.kinds);
     });
-    std::vector<NextEdge>& sorted = out_->next;
+    std::vector<NextEdge>& sorted = scratch_->sorted;
     sorted.clear();
     for (const SortKey& k : keys) {
-      const NextEdge& e = kept[k.index];
+      const NextEdge& e = made[k.index];
       if (!sorted.empty() && sorted.back().from == e.from && sorted.back().to == e.to &&
           sorted.back().kind == e.kind) {
         continue;
       }
       sorted.push_back(e);
     }
+    out_->next.swap(sorted);
 
     out_->live.resize(num_points);
     for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached_[primary_[p]];

@@ -76,13 +76,13 @@ struct FlowScratch {
   std::vector<uint8_t> reached;     ///< per point: reachable from the entry
   std::vector<uint32_t> primary;    ///< per point: the first point of its owner
   std::vector<uint32_t> next_from;  ///< per NEXT edge: the first point of its source
-  std::vector<NextEdge> kept;       ///< NEXT edges leaving reachable nodes, before sorting
+  /// A scope's NEXT edges in order, then swapped with the flow's (which held them as made).
+  std::vector<NextEdge> sorted;
   struct NextKey {
-    uint32_t not_entry;
-    uint64_t from;  // begin, end
-    uint64_t to;
-    uint32_t kinds;
-    uint32_t index;
+    uint64_t starts;  // the source's begin, the target's
+    uint64_t ends;    // the source's end, the target's
+    uint32_t kinds;   // the source's kind, the target's, the edge's
+    uint32_t index;   // in the flow's NEXT edges as made
   };
   std::vector<NextKey> keys;
 };
