@@ -705,6 +705,9 @@ class ScopeBuilder {
       sorted.push_back(e);
     }
     out_->next.swap(sorted);
+    // A try builds its else before its handlers: nested scopes go back to source order.
+    std::sort(out_->nested.begin(), out_->nested.end(),
+              [](const Node* a, const Node* b) { return a->begin < b->begin; });
 
     out_->live.resize(num_points);
     for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached_[primary_[p]];

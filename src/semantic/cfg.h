@@ -85,6 +85,7 @@ struct FlowScratch {
     uint32_t index;   // in the flow's NEXT edges as made
   };
   std::vector<NextKey> keys;
+  std::vector<const ast::Node*> pending;  ///< BuildModuleFlows: scopes still to build
 };
 
 /// Builds the flow of `scope`. Recursion follows statement nesting only (bounded by the parser's

@@ -418,6 +418,29 @@ void ExpectLiveIsReachable(const ScopeFlow& f, const std::string& context) {
   }
 }
 
+TEST(Flow, ScopeFlowsComeInPositionOrder) {
+  // A try builds its else before its handlers; flows still come by position, each scope's
+  // before those nested in it.
+  ParsedModule m = Parse(
+      "def a():\n    def b():\n        class C:\n            def d(self): pass\n    def e(): pass\n"
+      "try:\n    def f(): pass\nexcept E:\n    def g():\n        def h(): pass\n"
+      "else:\n    def i(): pass\nfinally:\n    class J: pass\n"
+      "def k(): pass\n");
+  ASSERT_TRUE(m.ok());
+  std::vector<ScopeFlow> flows = BuildModuleFlows(m.root());
+  std::string names;
+  for (const ScopeFlow& f : flows) {
+    if (f.scope->kind == ast::Kind::Module) {
+      names += "M";
+    } else {
+      names += f.scope->fields[f.scope->kind == ast::Kind::ClassDef ? +ast::ClassDefFields::name
+                                                                    : +ast::FunctionDefFields::name]
+                   .str->view();
+    }
+  }
+  EXPECT_EQ(names, "MabCdefghiJk");
+}
+
 TEST(Flow, LivePointsAreThoseReachedOverStructuralEdges) {
   std::vector<std::string> sources = {
       // A loop head reached again from its body, through continue in a finally.
