@@ -314,7 +314,7 @@ class ScopeBuilder {
   // ---- statements ----
 
   Ends BuildBody(const List* body, Ends in) {
-    for (const ast::Slot& s : *body) in = BuildStmt(s.node, std::move(in));
+    for (const ast::Slot& s : *body) in = BuildStmt(s.node, in);
     return in;
   }
 
@@ -328,7 +328,7 @@ class ScopeBuilder {
     return SimpleFrom(s, in, AddItems(items));
   }
 
-  Ends BuildStmt(const Node* s, Ends in) {
+  Ends BuildStmt(const Node* s, const Ends& in) {
     switch (s->kind) {
       case Kind::FunctionDef:
       case Kind::AsyncFunctionDef:
@@ -391,12 +391,12 @@ class ScopeBuilder {
         return SimpleNextFrom(s, in, first);
       }
       case Kind::For:
-      case Kind::AsyncFor: return BuildFor(s, std::move(in));
-      case Kind::While: return BuildWhile(s, std::move(in));
-      case Kind::If: return BuildIf(s, std::move(in));
+      case Kind::AsyncFor: return BuildFor(s, in);
+      case Kind::While: return BuildWhile(s, in);
+      case Kind::If: return BuildIf(s, in);
       case Kind::With:
-      case Kind::AsyncWith: return BuildWith(s, std::move(in));
-      case Kind::Match: return BuildMatch(s, std::move(in));
+      case Kind::AsyncWith: return BuildWith(s, in);
+      case Kind::Match: return BuildMatch(s, in);
       case Kind::Raise: {
         uint32_t first = ItemsEnd();
         if (const Node* e = NodeField(s, ast::RaiseFields::exc)) AddItem(ItemKind::kExpr, e);
@@ -408,7 +408,7 @@ class ScopeBuilder {
         return {};
       }
       case Kind::Try:
-      case Kind::TryStar: return BuildTry(s, std::move(in));
+      case Kind::TryStar: return BuildTry(s, in);
       case Kind::Assert: {
         const Node* test = NodeField(s, ast::AssertFields::test);
         uint32_t first = ItemsEnd();
@@ -446,7 +446,7 @@ class ScopeBuilder {
     return SimpleNextFrom(s, in, AddItems(items));
   }
 
-  Ends BuildIf(const Node* s, Ends in) {
+  Ends BuildIf(const Node* s, const Ends& in) {
     const Node* test = NodeField(s, ast::IfFields::test);
     uint32_t p = Simple(s, in, {{ItemKind::kExpr, test}});
     RouteImplicit(s, p);
@@ -479,7 +479,7 @@ class ScopeBuilder {
     return out;
   }
 
-  Ends BuildWhile(const Node* s, Ends in) {
+  Ends BuildWhile(const Node* s, const Ends& in) {
     const Node* test = NodeField(s, ast::WhileFields::test);
     uint32_t p = Simple(s, in, {{ItemKind::kExpr, test}});
     RouteImplicit(s, p);
@@ -492,7 +492,7 @@ class ScopeBuilder {
                     std::move(breaks));
   }
 
-  Ends BuildFor(const Node* s, Ends in) {
+  Ends BuildFor(const Node* s, const Ends& in) {
     // The iterable is evaluated once; the head (next item or exhaustion) on every iteration;
     // the target is assigned only when an item was taken.
     uint32_t p_iter = Simple(s, in, {{ItemKind::kExpr, NodeField(s, ast::ForFields::iter)}});
@@ -508,7 +508,7 @@ class ScopeBuilder {
                     std::move(breaks));
   }
 
-  Ends BuildWith(const Node* s, Ends in) {
+  Ends BuildWith(const Node* s, const Ends& in) {
     uint32_t first = ItemsEnd();
     for (const ast::Slot& it : *ListField(s, ast::WithFields::items)) {
       AddItem(ItemKind::kExpr, NodeField(it.node, ast::withitemFields::context_expr));
@@ -532,7 +532,7 @@ class ScopeBuilder {
     return out;
   }
 
-  Ends BuildMatch(const Node* s, Ends in) {
+  Ends BuildMatch(const Node* s, const Ends& in) {
     uint32_t p = Simple(s, in, {{ItemKind::kExpr, NodeField(s, ast::MatchFields::subject)}});
     RouteImplicit(s, p);
     // Each case tries its pattern, then its guard; failing either moves to the next case. A
@@ -563,7 +563,7 @@ class ScopeBuilder {
     return out;
   }
 
-  Ends BuildTry(const Node* s, Ends in) {
+  Ends BuildTry(const Node* s, const Ends& in) {
     bool star = s->kind == Kind::TryStar;
     uint32_t p = Simple(s, in, {});
     RouteImplicit(s, p);
