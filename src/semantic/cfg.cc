@@ -142,10 +142,10 @@ class ScopeBuilder {
         out_(out),
         scratch_(scratch),
         primary_(scratch->primary),
-        next_from_(scratch->next_from),
+        made_(scratch->made),
         reached_(scratch->reached) {
     primary_.clear();
-    next_from_.clear();
+    made_.clear();
     reached_.clear();
   }
 
@@ -212,8 +212,8 @@ class ScopeBuilder {
   /// One end into `to` (entered at `to_point`) with the end's own kind.
   void Connect1(const End& e, const Node* to, uint32_t to_point) {
     if (e.from != nullptr) {
-      out_->next.push_back({e.from, to, e.kind});
-      next_from_.push_back(e.from_primary != kUnset ? e.from_primary : primary_[e.point]);
+      made_.push_back({{e.from, to, e.kind},
+                       e.from_primary != kUnset ? e.from_primary : primary_[e.point]});
     }
     AddFlow(e.point, to_point, e.in_state, e.from != nullptr);
   }
@@ -677,10 +677,9 @@ class ScopeBuilder {
     using SortKey = FlowScratch::NextKey;
     std::vector<SortKey>& keys = scratch_->keys;
     keys.clear();
-    const std::vector<NextEdge>& made = out_->next;
-    for (size_t i = 0; i < made.size(); ++i) {
-      if (reached_[next_from_[i]] == 0) continue;
-      const NextEdge& e = made[i];
+    for (size_t i = 0; i < made_.size(); ++i) {
+      if (reached_[made_[i].from_primary] == 0) continue;
+      const NextEdge& e = made_[i].edge;
       uint32_t kinds = (static_cast<uint32_t>(e.from->kind) << 20) |
                        (static_cast<uint32_t>(e.to->kind) << 8) | static_cast<uint32_t>(e.kind);
       if (e.from == scope_ && e.kind == NextKind::kEntry) {
@@ -694,17 +693,19 @@ class ScopeBuilder {
       if (a.starts != b.starts) return a.starts < b.starts;
       return std::tie(a.ends, a.kinds) < std::tie(b.ends, b.kinds);
     });
-    std::vector<NextEdge>& sorted = scratch_->sorted;
-    sorted.clear();
+    std::vector<NextEdge>& sorted = out_->next;
+    uint64_t last_starts = 0;  // the entry's are 0, but nothing precedes it
     for (const SortKey& k : keys) {
-      const NextEdge& e = made[k.index];
-      if (!sorted.empty() && sorted.back().from == e.from && sorted.back().to == e.to &&
-          sorted.back().kind == e.kind) {
+      const NextEdge& e = made_[k.index].edge;
+      // Duplicates are adjacent; most edges start elsewhere than the one before, so that is
+      // compared first (comparing the source first would mispredict on every run of a node's edges).
+      if (k.starts == last_starts && !sorted.empty() && sorted.back().from == e.from &&
+          sorted.back().to == e.to && sorted.back().kind == e.kind) {
         continue;
       }
+      last_starts = k.starts;
       sorted.push_back(e);
     }
-    out_->next.swap(sorted);
     // A try builds its else before its handlers: nested scopes go back to source order.
     std::sort(out_->nested.begin(), out_->nested.end(),
               [](const Node* a, const Node* b) { return a->begin < b->begin; });
@@ -721,7 +722,7 @@ class ScopeBuilder {
   FlowScratch* scratch_;
   std::vector<Frame> frames_;
   std::vector<uint32_t>& primary_;    ///< per point: the first point of its owner
-  std::vector<uint32_t>& next_from_;  ///< per NEXT edge: the first point of its source
+  std::vector<FlowScratch::MadeEdge>& made_;  ///< NEXT edges as made, before Finish orders them
   std::vector<uint8_t>& reached_;     ///< per point: reachable from the entry (see AddFlow)
 };
 

@@ -75,9 +75,11 @@ struct ScopeFlow {
 struct FlowScratch {
   std::vector<uint8_t> reached;     ///< per point: reachable from the entry
   std::vector<uint32_t> primary;    ///< per point: the first point of its owner
-  std::vector<uint32_t> next_from;  ///< per NEXT edge: the first point of its source
-  /// A scope's NEXT edges in order, then swapped with the flow's (which held them as made).
-  std::vector<NextEdge> sorted;
+  struct MadeEdge {
+    NextEdge edge;
+    uint32_t from_primary;  ///< the first point of its source (whether the source is reachable)
+  };
+  std::vector<MadeEdge> made;  ///< a scope's NEXT edges as made, before Finish orders them
   struct NextKey {
     uint64_t starts;  // the source's begin, the target's
     uint64_t ends;    // the source's end, the target's
