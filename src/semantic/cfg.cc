@@ -143,10 +143,9 @@ class ScopeBuilder {
         scratch_(scratch),
         primary_(scratch->primary),
         made_(scratch->made),
-        reached_(scratch->reached) {
+        reached_(out->live) {
     primary_.clear();
     made_.clear();
-    reached_.clear();
   }
 
   void Build() {
@@ -710,8 +709,11 @@ class ScopeBuilder {
     std::sort(out_->nested.begin(), out_->nested.end(),
               [](const Node* a, const Node* b) { return a->begin < b->begin; });
 
-    out_->live.resize(num_points);
-    for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached_[primary_[p]];
+    // A point is live when its owner's first point is reached. In place: a first point keeps its
+    // own value, and every other point's first point comes before it.
+    uint8_t* live = reached_.data();
+    const uint32_t* primary = primary_.data();
+    for (uint32_t p = 0; p < num_points; ++p) live[p] = live[primary[p]];
 
     // Flow edges stay in creation order, duplicates included: reaching definitions joins sets, so
     // neither changes its result.
@@ -723,7 +725,9 @@ class ScopeBuilder {
   std::vector<Frame> frames_;
   std::vector<uint32_t>& primary_;    ///< per point: the first point of its owner
   std::vector<FlowScratch::MadeEdge>& made_;  ///< NEXT edges as made, before Finish orders them
-  std::vector<uint8_t>& reached_;     ///< per point: reachable from the entry (see AddFlow)
+  /// Per point: reachable from the entry (see AddFlow). The flow's live vector, which Finish
+  /// turns into liveness.
+  std::vector<uint8_t>& reached_;
 };
 
 }  // namespace

@@ -73,7 +73,6 @@ struct ScopeFlow {
 /// Buffers of the flow builder, reused from one scope (and one module) to the next: a module
 /// has thousands of small scopes, whose buffers would otherwise each be allocated and grown.
 struct FlowScratch {
-  std::vector<uint8_t> reached;     ///< per point: reachable from the entry
   std::vector<uint32_t> primary;    ///< per point: the first point of its owner
   struct MadeEdge {
     NextEdge edge;
