@@ -185,7 +185,10 @@ class ScopeBuilder {
 
   /// A new point of `owner` holding the items from `first` on; `primary` is the owner's first
   /// point (kUnset: this is it).
-  uint32_t NewPointFrom(const Node* owner, uint32_t primary, uint32_t first) {
+  /// Always inline: its three push_backs' growth paths made GCC keep it out of line, a call that
+  /// saves and restores six registers for every point.
+  [[gnu::always_inline]] uint32_t NewPointFrom(const Node* owner, uint32_t primary,
+                                               uint32_t first) {
     auto p = static_cast<uint32_t>(out_->points.size());
     out_->points.push_back({first, ItemsEnd() - first, owner});
     primary_.push_back(primary == kUnset ? p : primary);
