@@ -43,9 +43,8 @@ struct End {
 class Ends {
  public:
   Ends() = default;
-  Ends(std::initializer_list<End> ends) {
-    for (const End& e : ends) push_back(e);
-  }
+  /// One end: `return {{s, NextKind::kNext, p, false}}`.
+  Ends(const End& e) : size_(1) { inline_[0] = e; }  // NOLINT(google-explicit-constructor)
   void push_back(const End& e) {
     if (spilled_) {
       heap_.push_back(e);
