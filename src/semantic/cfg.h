@@ -83,7 +83,7 @@ struct FlowScratch {
     uint64_t starts;  // the source's begin, the target's
     uint64_t ends;    // the source's end, the target's
     uint32_t kinds;   // the source's kind, the target's, the edge's
-    uint32_t index;   // in the flow's NEXT edges as made
+    uint32_t index;   // in `made`
   };
   std::vector<NextKey> keys;
   std::vector<const ast::Node*> pending;  ///< BuildModuleFlows: scopes still to build
