@@ -51,22 +51,20 @@ std::vector<ScopeFlow> BuildModuleFlows(const ast::Node* root) {
 
 size_t BuildModuleFlows(const ast::Node* root, FlowScratch* scratch,
                         std::vector<ScopeFlow>* flows) {
+  // The module first, then the def and class scopes by position: a scope lies inside the one it
+  // is nested in, after its start, and its siblings (in source order) do not overlap it, so a
+  // depth-first walk meets the scopes in that order and the flows need no sorting.
+  std::vector<const ast::Node*>& pending = scratch->pending;
+  pending.assign(1, root);
   size_t count = 0;
-  auto build = [&](const ast::Node* scope) {
+  while (!pending.empty()) {
+    const ast::Node* scope = pending.back();
+    pending.pop_back();
     if (count == flows->size()) flows->emplace_back();
-    BuildScopeFlowInto(scope, scratch, &(*flows)[count++]);
-  };
-  build(root);
-  for (size_t i = 0; i < count; ++i) {
-    // Indexed on each step: build() may grow *flows; it only writes flows after i.
-    for (size_t j = 0; j < (*flows)[i].nested.size(); ++j) build((*flows)[i].nested[j]);
+    ScopeFlow& flow = (*flows)[count++];
+    BuildScopeFlowInto(scope, scratch, &flow);
+    pending.insert(pending.end(), flow.nested.rbegin(), flow.nested.rend());
   }
-  // The module first, then the def and class scopes by position.
-  std::sort(flows->begin() + 1, flows->begin() + static_cast<std::ptrdiff_t>(count),
-            [](const ScopeFlow& a, const ScopeFlow& b) {
-              return std::make_pair(a.scope->begin, a.scope->end) <
-                     std::make_pair(b.scope->begin, b.scope->end);
-            });
   return count;
 }
 

@@ -43,9 +43,8 @@ struct End {
 class Ends {
  public:
   Ends() = default;
-  Ends(std::initializer_list<End> ends) {
-    for (const End& e : ends) push_back(e);
-  }
+  /// One end: `return {{s, NextKind::kNext, p, false}}`.
+  Ends(const End& e) : size_(1) { inline_[0] = e; }  // NOLINT(google-explicit-constructor)
   void push_back(const End& e) {
     if (spilled_) {
       heap_.push_back(e);
@@ -142,9 +141,10 @@ class ScopeBuilder {
         out_(out),
         scratch_(scratch),
         primary_(scratch->primary),
-        next_from_(scratch->next_from) {
+        made_(scratch->made),
+        reached_(out->live) {
     primary_.clear();
-    next_from_.clear();
+    made_.clear();
   }
 
   void Build() {
@@ -161,6 +161,7 @@ class ScopeBuilder {
     bool function = scope_->kind == Kind::FunctionDef || scope_->kind == Kind::AsyncFunctionDef;
     out_->entry_point = function ? NewPoint(scope_, kUnset, {{ItemKind::kParams, scope_}})
                                  : NewPoint(scope_, kUnset, {});
+    reached_[out_->entry_point] = 1;
     out_->exit_point = NewPoint(scope_, out_->entry_point, {});
     if (body->size > 0) {  // an empty module has no flow at all
       Ends ends = BuildBody(body, {{scope_, NextKind::kEntry, out_->entry_point, false}});
@@ -170,31 +171,50 @@ class ScopeBuilder {
   }
 
  private:
-  /// A new point of `owner`; `primary` is the owner's first point (kUnset: this is it).
-  template <typename Items>
-  uint32_t NewPointOf(const Node* owner, uint32_t primary, const Items& items) {
-    auto first = static_cast<uint32_t>(out_->items.size());
-    out_->items.insert(out_->items.end(), items.begin(), items.end());
+  /// Items are written straight into the flow: a statement appends its items, then makes the
+  /// point holding them (before any nested statement appends its own).
+  uint32_t ItemsEnd() const { return static_cast<uint32_t>(out_->items.size()); }
+  void AddItem(ItemKind kind, const Node* node) { out_->items.push_back({kind, node}); }
+  /// Appends `items`; returns where they begin.
+  uint32_t AddItems(std::initializer_list<Item> items) {
+    uint32_t first = ItemsEnd();
+    for (const Item& item : items) out_->items.push_back(item);
+    return first;
+  }
+
+  /// A new point of `owner` holding the items from `first` on; `primary` is the owner's first
+  /// point (kUnset: this is it).
+  /// Always inline: its three push_backs' growth paths made GCC keep it out of line, a call that
+  /// saves and restores six registers for every point.
+  [[gnu::always_inline]] uint32_t NewPointFrom(const Node* owner, uint32_t primary,
+                                               uint32_t first) {
     auto p = static_cast<uint32_t>(out_->points.size());
-    out_->points.push_back({first, static_cast<uint32_t>(out_->items.size() - first), owner});
+    out_->points.push_back({first, ItemsEnd() - first, owner});
     primary_.push_back(primary == kUnset ? p : primary);
+    reached_.push_back(0);
     return p;
   }
   uint32_t NewPoint(const Node* owner, uint32_t primary, std::initializer_list<Item> items) {
-    return NewPointOf(owner, primary, items);
+    return NewPointFrom(owner, primary, AddItems(items));
   }
 
   /// `structural`: the edge follows a NEXT edge or joins points of one statement; false for
   /// data-flow-only paths (a with's __exit__ swallowing an exception), which reach nothing.
+  /// Reachability from the entry is propagated as edges are made, which is exact because every
+  /// edge into a point is made before any edge out of it (a statement is entered when its point
+  /// is made; handlers and finally bodies are built after everything that can jump to them),
+  /// except the edges back to a loop's head, which come from its body: the body is reached only
+  /// through the head, so they never make the head reachable.
   void AddFlow(uint32_t from, uint32_t to, bool in_state, bool structural = true) {
     out_->edges.push_back({from, to, in_state, structural});
+    if (structural) reached_[to] |= reached_[from];
   }
 
   /// One end into `to` (entered at `to_point`) with the end's own kind.
   void Connect1(const End& e, const Node* to, uint32_t to_point) {
     if (e.from != nullptr) {
-      out_->next.push_back({e.from, to, e.kind});
-      next_from_.push_back(e.from_primary != kUnset ? e.from_primary : primary_[e.point]);
+      made_.push_back({{e.from, to, e.kind},
+                       e.from_primary != kUnset ? e.from_primary : primary_[e.point]});
     }
     AddFlow(e.point, to_point, e.in_state, e.from != nullptr);
   }
@@ -294,28 +314,22 @@ class ScopeBuilder {
 
   // ---- statements ----
 
-  /// The item list of the statement being built (consumed before any nested statement).
-  std::vector<Item>& Scratch() {
-    scratch_->items.clear();
-    return scratch_->items;
-  }
-
   Ends BuildBody(const List* body, Ends in) {
-    for (const ast::Slot& s : *body) in = BuildStmt(s.node, std::move(in));
+    for (const ast::Slot& s : *body) in = BuildStmt(s.node, in);
     return in;
   }
 
-  template <typename Items>
-  uint32_t SimpleOf(const Node* s, const Ends& in, const Items& items) {
-    uint32_t p = NewPointOf(s, kUnset, items);
+  /// The point of statement `s`, holding the items from `first` on, entered from `in`.
+  uint32_t SimpleFrom(const Node* s, const Ends& in, uint32_t first) {
+    uint32_t p = NewPointFrom(s, kUnset, first);
     Connect(in, s, p);
     return p;
   }
   uint32_t Simple(const Node* s, const Ends& in, std::initializer_list<Item> items) {
-    return SimpleOf(s, in, items);
+    return SimpleFrom(s, in, AddItems(items));
   }
 
-  Ends BuildStmt(const Node* s, Ends in) {
+  Ends BuildStmt(const Node* s, const Ends& in) {
     switch (s->kind) {
       case Kind::FunctionDef:
       case Kind::AsyncFunctionDef:
@@ -327,27 +341,27 @@ class ScopeBuilder {
         return {{s, NextKind::kNext, p, false}};
       }
       case Kind::Return: {
-        std::vector<Item>& items = Scratch();
-        if (const Node* v = NodeField(s, ast::ReturnFields::value)) items.push_back({ItemKind::kExpr, v});
-        uint32_t p = SimpleOf(s, in, items);
+        uint32_t first = ItemsEnd();
+        if (const Node* v = NodeField(s, ast::ReturnFields::value)) AddItem(ItemKind::kExpr, v);
+        uint32_t p = SimpleFrom(s, in, first);
         RouteImplicit(s, p);
         RouteReturn({s, NextKind::kReturn, p, false});
         return {};
       }
       case Kind::Delete: {
-        std::vector<Item>& items = Scratch();
+        uint32_t first = ItemsEnd();
         for (const ast::Slot& t : *ListField(s, ast::DeleteFields::targets)) {
-          items.push_back({ItemKind::kDelete, t.node});
+          AddItem(ItemKind::kDelete, t.node);
         }
-        return SimpleNextOf(s, in, items);
+        return SimpleNextFrom(s, in, first);
       }
       case Kind::Assign: {
-        std::vector<Item>& items = Scratch();
-        items.push_back({ItemKind::kExpr, NodeField(s, ast::AssignFields::value)});
+        uint32_t first = ItemsEnd();
+        AddItem(ItemKind::kExpr, NodeField(s, ast::AssignFields::value));
         for (const ast::Slot& t : *ListField(s, ast::AssignFields::targets)) {
-          items.push_back({ItemKind::kTarget, t.node});
+          AddItem(ItemKind::kTarget, t.node);
         }
-        return SimpleNextOf(s, in, items);
+        return SimpleNextFrom(s, in, first);
       }
       case Kind::TypeAlias:
         return SimpleNext(s, in, {{ItemKind::kTypeAlias, s}});
@@ -366,42 +380,42 @@ class ScopeBuilder {
       }
       case Kind::AnnAssign: {
         // CPython: the value, then the store, then (module and class level) the annotation.
-        std::vector<Item>& items = Scratch();
+        uint32_t first = ItemsEnd();
         const Node* target = NodeField(s, ast::AnnAssignFields::target);
         if (const Node* v = NodeField(s, ast::AnnAssignFields::value)) {
-          items.push_back({ItemKind::kExpr, v});
-          items.push_back({ItemKind::kTarget, target});
+          AddItem(ItemKind::kExpr, v);
+          AddItem(ItemKind::kTarget, target);
         } else if (target->kind != Kind::Name) {
-          items.push_back({ItemKind::kExpr, target});  // `a.b: int` evaluates `a`
+          AddItem(ItemKind::kExpr, target);  // `a.b: int` evaluates `a`
         }
-        items.push_back({ItemKind::kExpr, NodeField(s, ast::AnnAssignFields::annotation)});
-        return SimpleNextOf(s, in, items);
+        AddItem(ItemKind::kExpr, NodeField(s, ast::AnnAssignFields::annotation));
+        return SimpleNextFrom(s, in, first);
       }
       case Kind::For:
-      case Kind::AsyncFor: return BuildFor(s, std::move(in));
-      case Kind::While: return BuildWhile(s, std::move(in));
-      case Kind::If: return BuildIf(s, std::move(in));
+      case Kind::AsyncFor: return BuildFor(s, in);
+      case Kind::While: return BuildWhile(s, in);
+      case Kind::If: return BuildIf(s, in);
       case Kind::With:
-      case Kind::AsyncWith: return BuildWith(s, std::move(in));
-      case Kind::Match: return BuildMatch(s, std::move(in));
+      case Kind::AsyncWith: return BuildWith(s, in);
+      case Kind::Match: return BuildMatch(s, in);
       case Kind::Raise: {
-        std::vector<Item>& items = Scratch();
-        if (const Node* e = NodeField(s, ast::RaiseFields::exc)) items.push_back({ItemKind::kExpr, e});
+        uint32_t first = ItemsEnd();
+        if (const Node* e = NodeField(s, ast::RaiseFields::exc)) AddItem(ItemKind::kExpr, e);
         if (const Node* c = NodeField(s, ast::RaiseFields::cause)) {
-          items.push_back({ItemKind::kExpr, c});
+          AddItem(ItemKind::kExpr, c);
         }
-        uint32_t p = SimpleOf(s, in, items);
+        uint32_t p = SimpleFrom(s, in, first);
         RouteRaise({s, NextKind::kRaise, p, false}, true);
         return {};
       }
       case Kind::Try:
-      case Kind::TryStar: return BuildTry(s, std::move(in));
+      case Kind::TryStar: return BuildTry(s, in);
       case Kind::Assert: {
         const Node* test = NodeField(s, ast::AssertFields::test);
-        std::vector<Item>& items = Scratch();
-        items.push_back({ItemKind::kExpr, test});
-        if (const Node* m = NodeField(s, ast::AssertFields::msg)) items.push_back({ItemKind::kExpr, m});
-        uint32_t p = SimpleOf(s, in, items);
+        uint32_t first = ItemsEnd();
+        AddItem(ItemKind::kExpr, test);
+        if (const Node* m = NodeField(s, ast::AssertFields::msg)) AddItem(ItemKind::kExpr, m);
+        uint32_t p = SimpleFrom(s, in, first);
         RouteImplicit(s, p);
         int truth = ConstantTruth(test);
         if (truth != 1) RouteRaise({s, NextKind::kRaise, p, false}, true);
@@ -424,17 +438,16 @@ class ScopeBuilder {
     }
   }
 
-  template <typename Items>
-  Ends SimpleNextOf(const Node* s, const Ends& in, const Items& items) {
-    uint32_t p = SimpleOf(s, in, items);
+  Ends SimpleNextFrom(const Node* s, const Ends& in, uint32_t first) {
+    uint32_t p = SimpleFrom(s, in, first);
     RouteImplicit(s, p);
     return {{s, NextKind::kNext, p, false}};
   }
   Ends SimpleNext(const Node* s, const Ends& in, std::initializer_list<Item> items) {
-    return SimpleNextOf(s, in, items);
+    return SimpleNextFrom(s, in, AddItems(items));
   }
 
-  Ends BuildIf(const Node* s, Ends in) {
+  Ends BuildIf(const Node* s, const Ends& in) {
     const Node* test = NodeField(s, ast::IfFields::test);
     uint32_t p = Simple(s, in, {{ItemKind::kExpr, test}});
     RouteImplicit(s, p);
@@ -467,7 +480,7 @@ class ScopeBuilder {
     return out;
   }
 
-  Ends BuildWhile(const Node* s, Ends in) {
+  Ends BuildWhile(const Node* s, const Ends& in) {
     const Node* test = NodeField(s, ast::WhileFields::test);
     uint32_t p = Simple(s, in, {{ItemKind::kExpr, test}});
     RouteImplicit(s, p);
@@ -480,7 +493,7 @@ class ScopeBuilder {
                     std::move(breaks));
   }
 
-  Ends BuildFor(const Node* s, Ends in) {
+  Ends BuildFor(const Node* s, const Ends& in) {
     // The iterable is evaluated once; the head (next item or exhaustion) on every iteration;
     // the target is assigned only when an item was taken.
     uint32_t p_iter = Simple(s, in, {{ItemKind::kExpr, NodeField(s, ast::ForFields::iter)}});
@@ -496,15 +509,15 @@ class ScopeBuilder {
                     std::move(breaks));
   }
 
-  Ends BuildWith(const Node* s, Ends in) {
-    std::vector<Item>& items = Scratch();
+  Ends BuildWith(const Node* s, const Ends& in) {
+    uint32_t first = ItemsEnd();
     for (const ast::Slot& it : *ListField(s, ast::WithFields::items)) {
-      items.push_back({ItemKind::kExpr, NodeField(it.node, ast::withitemFields::context_expr)});
+      AddItem(ItemKind::kExpr, NodeField(it.node, ast::withitemFields::context_expr));
       if (const Node* v = NodeField(it.node, ast::withitemFields::optional_vars)) {
-        items.push_back({ItemKind::kTarget, v});
+        AddItem(ItemKind::kTarget, v);
       }
     }
-    uint32_t p = SimpleOf(s, in, items);
+    uint32_t p = SimpleFrom(s, in, first);
     RouteImplicit(s, p);
     // __exit__ may swallow an exception raised in the body: control then goes on after the
     // with statement. There is no statement for __exit__, so this path exists only in the data
@@ -520,7 +533,7 @@ class ScopeBuilder {
     return out;
   }
 
-  Ends BuildMatch(const Node* s, Ends in) {
+  Ends BuildMatch(const Node* s, const Ends& in) {
     uint32_t p = Simple(s, in, {{ItemKind::kExpr, NodeField(s, ast::MatchFields::subject)}});
     RouteImplicit(s, p);
     // Each case tries its pattern, then its guard; failing either moves to the next case. A
@@ -551,7 +564,7 @@ class ScopeBuilder {
     return out;
   }
 
-  Ends BuildTry(const Node* s, Ends in) {
+  Ends BuildTry(const Node* s, const Ends& in) {
     bool star = s->kind == Kind::TryStar;
     uint32_t p = Simple(s, in, {});
     RouteImplicit(s, p);
@@ -654,71 +667,55 @@ class ScopeBuilder {
 
   void Finish() {
     const auto num_points = static_cast<uint32_t>(out_->points.size());
-    // Points reachable from the entry over structural flow edges (each NEXT edge has one).
-    std::vector<uint32_t>& first = scratch_->first;
-    std::vector<uint32_t>& succ = scratch_->succ;
-    std::vector<uint8_t>& reached = scratch_->reached;
-    std::vector<uint32_t>& work = scratch_->work;
-    first.assign(num_points + 1, 0);
-    for (const FlowEdge& e : out_->edges) {
-      if (e.structural) ++first[e.from + 1];
-    }
-    for (uint32_t p = 0; p < num_points; ++p) first[p + 1] += first[p];
-    succ.resize(first[num_points]);
-    scratch_->at.assign(first.begin(), first.end() - 1);
-    for (const FlowEdge& e : out_->edges) {
-      if (e.structural) succ[scratch_->at[e.from]++] = e.to;
-    }
-    reached.assign(num_points, 0);
-    work.assign(1, out_->entry_point);
-    reached[out_->entry_point] = 1;
-    while (!work.empty()) {
-      uint32_t p = work.back();
-      work.pop_back();
-      for (uint32_t i = first[p]; i < first[p + 1]; ++i) {
-        if (reached[succ[i]] == 0) {
-          reached[succ[i]] = 1;
-          work.push_back(succ[i]);
-        }
-      }
-    }
-    // A node is reachable when its first point is.
-    std::vector<NextEdge>& kept = scratch_->kept;
-    kept.clear();
-    for (size_t i = 0; i < out_->next.size(); ++i) {
-      if (reached[next_from_[i]] != 0) kept.push_back(out_->next[i]);
-    }
     // Order by position: the scope node's entry first, then the source's start, the target's,
-    // the kind. Keys are computed once (not through the node pointers at every comparison).
+    // the source's end, the target's, the kinds; a node is reachable when its first point is
+    // (reached_ was filled as the edges were made). Only the entry leaves the scope node and no
+    // two statements or handlers of a scope start at the same place, so the two starts decide
+    // nearly every comparison: the rest only breaks ties between an edge's duplicates, or targets
+    // that start together (a module and its first statement). Equal keys are equal edges, so the
+    // unstable sort's order among them does not matter. Keys are computed once (not through the
+    // node pointers at every comparison).
     using SortKey = FlowScratch::NextKey;
     std::vector<SortKey>& keys = scratch_->keys;
-    keys.resize(kept.size());
-    for (size_t i = 0; i < kept.size(); ++i) {
-      const NextEdge& e = kept[i];
-      bool entry = e.from == scope_ && e.kind == NextKind::kEntry;
-      keys[i] = {entry ? 0u : 1u, (uint64_t{e.from->begin} << 32) | e.from->end,
-                 (uint64_t{e.to->begin} << 32) | e.to->end,
-                 (static_cast<uint32_t>(e.from->kind) << 20) | (static_cast<uint32_t>(e.to->kind) << 8) |
-                     static_cast<uint32_t>(e.kind),
-                 static_cast<uint32_t>(i)};
+    keys.clear();
+    for (size_t i = 0; i < made_.size(); ++i) {
+      if (reached_[made_[i].from_primary] == 0) continue;
+      const NextEdge& e = made_[i].edge;
+      uint32_t kinds = (static_cast<uint32_t>(e.from->kind) << 20) |
+                       (static_cast<uint32_t>(e.to->kind) << 8) | static_cast<uint32_t>(e.kind);
+      if (e.from == scope_ && e.kind == NextKind::kEntry) {
+        keys.push_back({0, 0, kinds, static_cast<uint32_t>(i)});  // no node ends at 0
+      } else {
+        keys.push_back({(uint64_t{e.from->begin} << 32) | e.to->begin,
+                        (uint64_t{e.from->end} << 32) | e.to->end, kinds, static_cast<uint32_t>(i)});
+      }
     }
     std::sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
-      return std::tie(a.not_entry, a.from, a.to, a.kinds, a.index) <
-             std::tie(b.not_entry, b.from, b.to, b.kinds, b.index);
+      if (a.starts != b.starts) return a.starts < b.starts;
+      return std::tie(a.ends, a.kinds) < std::tie(b.ends, b.kinds);
     });
     std::vector<NextEdge>& sorted = out_->next;
-    sorted.clear();
+    uint64_t last_starts = 0;  // the entry's are 0, but nothing precedes it
     for (const SortKey& k : keys) {
-      const NextEdge& e = kept[k.index];
-      if (!sorted.empty() && sorted.back().from == e.from && sorted.back().to == e.to &&
-          sorted.back().kind == e.kind) {
+      const NextEdge& e = made_[k.index].edge;
+      // Duplicates are adjacent; most edges start elsewhere than the one before, so that is
+      // compared first (comparing the source first would mispredict on every run of a node's edges).
+      if (k.starts == last_starts && !sorted.empty() && sorted.back().from == e.from &&
+          sorted.back().to == e.to && sorted.back().kind == e.kind) {
         continue;
       }
+      last_starts = k.starts;
       sorted.push_back(e);
     }
+    // A try builds its else before its handlers: nested scopes go back to source order.
+    std::sort(out_->nested.begin(), out_->nested.end(),
+              [](const Node* a, const Node* b) { return a->begin < b->begin; });
 
-    out_->live.resize(num_points);
-    for (uint32_t p = 0; p < num_points; ++p) out_->live[p] = reached[primary_[p]];
+    // A point is live when its owner's first point is reached. In place: a first point keeps its
+    // own value, and every other point's first point comes before it.
+    uint8_t* live = reached_.data();
+    const uint32_t* primary = primary_.data();
+    for (uint32_t p = 0; p < num_points; ++p) live[p] = live[primary[p]];
 
     // Flow edges stay in creation order, duplicates included: reaching definitions joins sets, so
     // neither changes its result.
@@ -729,7 +726,10 @@ class ScopeBuilder {
   FlowScratch* scratch_;
   std::vector<Frame> frames_;
   std::vector<uint32_t>& primary_;    ///< per point: the first point of its owner
-  std::vector<uint32_t>& next_from_;  ///< per NEXT edge: the first point of its source
+  std::vector<FlowScratch::MadeEdge>& made_;  ///< NEXT edges as made, before Finish orders them
+  /// Per point: reachable from the entry (see AddFlow). The flow's live vector, which Finish
+  /// turns into liveness.
+  std::vector<uint8_t>& reached_;
 };
 
 }  // namespace

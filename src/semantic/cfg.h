@@ -73,20 +73,20 @@ struct ScopeFlow {
 /// Buffers of the flow builder, reused from one scope (and one module) to the next: a module
 /// has thousands of small scopes, whose buffers would otherwise each be allocated and grown.
 struct FlowScratch {
-  std::vector<uint32_t> first, succ, at, work;
-  std::vector<uint8_t> reached;
-  std::vector<Item> items;
   std::vector<uint32_t> primary;    ///< per point: the first point of its owner
-  std::vector<uint32_t> next_from;  ///< per NEXT edge: the first point of its source
-  std::vector<NextEdge> kept;       ///< NEXT edges leaving reachable nodes, before sorting
+  struct MadeEdge {
+    NextEdge edge;
+    uint32_t from_primary;  ///< the first point of its source (whether the source is reachable)
+  };
+  std::vector<MadeEdge> made;  ///< a scope's NEXT edges as made, before Finish orders them
   struct NextKey {
-    uint32_t not_entry;
-    uint64_t from;  // begin, end
-    uint64_t to;
-    uint32_t kinds;
-    uint32_t index;
+    uint64_t starts;  // the source's begin, the target's
+    uint64_t ends;    // the source's end, the target's
+    uint32_t kinds;   // the source's kind, the target's, the edge's
+    uint32_t index;   // in `made`
   };
   std::vector<NextKey> keys;
+  std::vector<const ast::Node*> pending;  ///< BuildModuleFlows: scopes still to build
 };
 
 /// Builds the flow of `scope`. Recursion follows statement nesting only (bounded by the parser's
