@@ -43,6 +43,7 @@ class NodeLists {
     entries_.push_back({n, head_[key]});
     head_[key] = static_cast<uint32_t>(entries_.size() - 1);
   }
+  bool Empty(uint32_t key) const { return head_[key] == kEnd; }
   template <typename F>
   void ForEach(uint32_t key, F&& f) const {
     for (uint32_t i = head_[key]; i != kEnd; i = entries_[i].next) f(entries_[i].node);
@@ -810,6 +811,8 @@ class DefUse {
     }
     // Without a branch on whether the key is new here: that follows no pattern a predictor learns.
     uint32_t num_keys = 0;
+    bool remote = false;  // some name here has definitions outside this flow
+    uint32_t uses = 0;
     buf_.rd_occs.resize(num_occs);
     uint32_t* stamp = buf_.key_stamp.data();
     uint32_t* local = buf_.key_local.data();
@@ -820,6 +823,8 @@ class DefUse {
       num_keys += fresh;
       stamp[key] = buf_.stamp;
       buf_.rd_occs[i] = {occs[i].type, local[key]};
+      remote |= !buf_.remote_defs.Empty(key);
+      uses += occs[i].type == OccType::kUse ? 1 : 0;
     }
     RdProblem problem;
     problem.flow = fs.flow;
@@ -831,7 +836,8 @@ class DefUse {
     problem.want_exit = is_module;
     buf_.rd_result.use_defs.clear();
     buf_.rd_result.exit_defs.clear();
-    SolveReaching(problem, &buf_.rd_ws, &buf_.rd_result);
+    // A flow that reads no name has nothing to solve, unless it is the module's (its exports).
+    if (uses != 0 || is_module) SolveReaching(problem, &buf_.rd_ws, &buf_.rd_result);
 
     for (const auto& [use, def] : buf_.rd_result.use_defs) {
       const Occ& u = occs[use];
@@ -846,7 +852,7 @@ class DefUse {
     out_->exports.reserve(out_->exports.size() + buf_.rd_result.exit_defs.size());
     for (uint32_t def : buf_.rd_result.exit_defs)
       AddExport(buf_.key_list[occs[def].key].name, occs[def].node);
-    for (uint32_t i = 0; i < num_occs; ++i) {
+    for (uint32_t i = 0; remote && i < num_occs; ++i) {
       if (occs[i].type != OccType::kUse) continue;
       buf_.remote_defs.ForEach(occs[i].key,
                                [&](const Node* d) { AddData(occs[i], d); });
