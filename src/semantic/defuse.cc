@@ -416,8 +416,14 @@ class DefUse {
       buf_.first.push_back(static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin);
       if (f.live[p] == 0) continue;  // unreachable code defines and uses nothing
       const Point& pt = f.points[p];
-      NoteLambdaAssignment(pt.owner);
-      for (uint32_t i = 0; i < pt.item_count; ++i) ExpandItem(f.items[pt.first_item + i]);
+      for (uint32_t i = 0; i < pt.item_count; ++i) {
+        const Item& item = f.items[pt.first_item + i];
+        // The statement itself is read only when it evaluates a lambda (not at every point).
+        if (item.kind == ItemKind::kExpr && item.node->kind == Kind::Lambda) {
+          NoteLambdaAssignment(pt.owner);
+        }
+        ExpandItem(item);
+      }
       buf_.pending_refs.clear();
     }
     buf_.first.push_back(static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin);
@@ -443,6 +449,9 @@ class DefUse {
 
   void ExpandItem(const Item& item) {
     const Node* n = item.node;
+    // Most items are expressions and assignment targets: tested before the switch's jump table.
+    static_assert(ItemKind::kExpr < ItemKind::kTarget && ItemKind::kTarget < ItemKind::kAugTarget);
+    if (item.kind <= ItemKind::kTarget) return Walk(n, false);
     switch (item.kind) {
       case ItemKind::kExpr:
       case ItemKind::kTarget:
