@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 
 namespace ast2graph::semantic {
 
@@ -32,7 +33,7 @@ struct RdScratch {
   // Dense.
   std::vector<uint32_t> def_occ, def_key, order, pos, range_begin, occ_def;
   std::vector<uint64_t> in, out, kill;
-  std::vector<uint64_t> gen;  // SolveWord: per occurrence, the bit it defines
+  std::vector<uint64_t> words;  // SolveWord: all its per-name, per-point, per-occurrence words
   std::vector<uint64_t> point_kill, point_gen;  // SolveWord: each point's occurrences in one step
   // Sparse.
   std::vector<uint32_t> pre_of, node_point, edge_from, edge_to, idom, df_first, df, dom_first,
@@ -691,10 +692,21 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   uint32_t bit_def[65];  // [64]: where an untracked definition's index goes when 64 are
   uint32_t bits = 0;
   uint64_t entry_bits = 0;
-  w.kill.assign(pb.num_keys, 0);
-  w.used.assign(pb.num_keys, 0);
-  uint8_t* used = w.used.data();
-  uint64_t* kill = w.kill.data();
+  // One buffer, the words that start at 0 first, cleared by one memset (small flows are most:
+  // a fill per vector cost more than the solving).
+  const auto num_points = static_cast<uint32_t>(f.points.size());
+  const size_t num_keys = pb.num_keys;
+  const size_t zeroed = 2 * num_keys + 2 * size_t{num_points};
+  if (w.words.size() < zeroed + num_points + pb.num_occs) {
+    w.words.resize(zeroed + num_points + pb.num_occs);
+  }
+  std::memset(w.words.data(), 0, zeroed * sizeof(uint64_t));
+  uint64_t* kill = w.words.data();         // per name: the bits of its definitions
+  uint64_t* used = kill + num_keys;        // per name: 1 when a use reads it
+  uint64_t* in = used + num_keys;          // per point: the state before its occurrences
+  uint64_t* flags = in + num_points;       // per point: kReached | kClosed
+  uint64_t* after = flags + num_points;    // per closed point: the state after them
+  uint64_t* gen = after + num_points;      // per occurrence: the bit it defines, or 0
   if (!pb.entry_pseudo) {
     for (uint32_t i = 0; i < pb.num_occs; ++i) used[occs[i].key] |= occs[i].type == RdType::kUse;
   } else {
@@ -708,8 +720,6 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
       bit_def[bits++] = kPseudoDef;
     }
   }
-  w.gen.resize(pb.num_occs);
-  uint64_t* gen = w.gen.data();  // per occurrence: the bit it defines, or 0
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
     const RdOcc& o = occs[i];
     const bool defines = o.type == RdType::kDef || o.type == RdType::kGen;
@@ -750,14 +760,7 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   // not hold: what the pass read is dropped and passes relax the edges until nothing changes.
   // Without such an edge the pass computed the least fixed point (every edge's constraint holds,
   // and every state is a join of states no larger than the fixed point's).
-  const auto num_points = static_cast<uint32_t>(f.points.size());
-  constexpr uint8_t kReached = 1, kClosed = 2;
-  w.in.assign(num_points, 0);
-  w.out.resize(num_points);
-  w.seen.assign(num_points, 0);
-  uint8_t* flags = w.seen.data();
-  uint64_t* in = w.in.data();
-  uint64_t* after = w.out.data();
+  constexpr uint64_t kReached = 1, kClosed = 2;
   const uint8_t* live = f.live.data();
   const FlowEdge* edges = f.edges.data();
   const size_t num_edges = f.edges.size();
