@@ -720,10 +720,12 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
       bit_def[bits++] = kPseudoDef;
     }
   }
+  const uint64_t all_tracked = pb.want_exit ? 1 : 0;
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
     const RdOcc& o = occs[i];
-    const bool defines = o.type == RdType::kDef || o.type == RdType::kGen;
-    const uint32_t tracked = defines && (pb.want_exit || used[o.key] != 0) ? 1 : 0;
+    // kDef (1) or kGen (2), of a used name; computed, not branched on.
+    const uint64_t defines = static_cast<uint32_t>(o.type) - 1 < 2 ? 1 : 0;
+    const auto tracked = static_cast<uint32_t>(defines & (all_tracked | used[o.key]));
     if (bits + tracked > 64) return false;
     const uint64_t bit = (uint64_t{1} << (bits & 63)) & (uint64_t{0} - tracked);
     gen[i] = bit;
