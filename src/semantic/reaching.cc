@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 
 namespace ast2graph::semantic {
 
@@ -32,7 +33,7 @@ struct RdScratch {
   // Dense.
   std::vector<uint32_t> def_occ, def_key, order, pos, range_begin, occ_def;
   std::vector<uint64_t> in, out, kill;
-  std::vector<uint64_t> gen;  // SolveWord: per occurrence, the bit it defines
+  std::vector<uint64_t> words;  // SolveWord: all its per-name, per-point, per-occurrence words
   std::vector<uint64_t> point_kill, point_gen;  // SolveWord: each point's occurrences in one step
   // Sparse.
   std::vector<uint32_t> pre_of, node_point, edge_from, edge_to, idom, df_first, df, dom_first,
@@ -677,13 +678,12 @@ bool SolveEntryOnly(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
 
 /// A flow whose tracked definitions fit one 64-bit word (most function and class flows): the
 /// dense solver's answer without its setup for many words (bit ranges per name, a search for the
-/// visiting order). A name's kill mask is the bits of its definitions; points are visited in
-/// creation order (entry, the statements, exit), which is execution order: a flow without a loop
-/// needs one pass, one with loops passes until nothing changes. False, and nothing written to
-/// *out, when the definitions do not fit.
+/// visiting order, predecessor lists). A name's kill mask is the bits of its definitions; the
+/// edges are read in creation order, which is execution order: a flow without a loop needs one
+/// pass, one with loops passes until nothing changes. False, and nothing written to *out, when
+/// the definitions do not fit.
 bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   const ScopeFlow& f = *pb.flow;
-  if (f.entry_point != 0 || f.exit_point != 1) return false;
   RdScratch& w = ws->scratch();
   const RdOcc* occs = pb.occs;
   // Bits: a pseudo definition per used name first (a class body), then the definitions of
@@ -692,10 +692,21 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   uint32_t bit_def[65];  // [64]: where an untracked definition's index goes when 64 are
   uint32_t bits = 0;
   uint64_t entry_bits = 0;
-  w.kill.assign(pb.num_keys, 0);
-  w.used.assign(pb.num_keys, 0);
-  uint8_t* used = w.used.data();
-  uint64_t* kill = w.kill.data();
+  // One buffer, the words that start at 0 first, cleared by one memset (small flows are most:
+  // a fill per vector cost more than the solving).
+  const auto num_points = static_cast<uint32_t>(f.points.size());
+  const size_t num_keys = pb.num_keys;
+  const size_t zeroed = 2 * num_keys + 2 * size_t{num_points};
+  if (w.words.size() < zeroed + num_points + pb.num_occs) {
+    w.words.resize(zeroed + num_points + pb.num_occs);
+  }
+  std::memset(w.words.data(), 0, zeroed * sizeof(uint64_t));
+  uint64_t* kill = w.words.data();         // per name: the bits of its definitions
+  uint64_t* used = kill + num_keys;        // per name: 1 when a use reads it
+  uint64_t* in = used + num_keys;          // per point: the state before its occurrences
+  uint64_t* flags = in + num_points;       // per point: kReached | kClosed
+  uint64_t* after = flags + num_points;    // per closed point: the state after them
+  uint64_t* gen = after + num_points;      // per occurrence: the bit it defines, or 0
   if (!pb.entry_pseudo) {
     for (uint32_t i = 0; i < pb.num_occs; ++i) used[occs[i].key] |= occs[i].type == RdType::kUse;
   } else {
@@ -709,12 +720,12 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
       bit_def[bits++] = kPseudoDef;
     }
   }
-  w.gen.resize(pb.num_occs);
-  uint64_t* gen = w.gen.data();  // per occurrence: the bit it defines, or 0
+  const uint64_t all_tracked = pb.want_exit ? 1 : 0;
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
     const RdOcc& o = occs[i];
-    const bool defines = o.type == RdType::kDef || o.type == RdType::kGen;
-    const uint32_t tracked = defines && (pb.want_exit || used[o.key] != 0) ? 1 : 0;
+    // kDef (1) or kGen (2), of a used name; computed, not branched on.
+    const uint64_t defines = static_cast<uint32_t>(o.type) - 1 < 2 ? 1 : 0;
+    const auto tracked = static_cast<uint32_t>(defines & (all_tracked | used[o.key]));
     if (bits + tracked > 64) return false;
     const uint64_t bit = (uint64_t{1} << (bits & 63)) & (uint64_t{0} - tracked);
     gen[i] = bit;
@@ -743,19 +754,49 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
     return s;
   };
 
-  const auto num_points = static_cast<uint32_t>(f.points.size());
-  const bool forward = LivePredecessors(f, w);
-  w.in.assign(num_points, 0);
-  w.out.assign(num_points, 0);
-  w.seen.assign(num_points, 0);
-  uint8_t* seen = w.seen.data();
-  uint64_t* in = w.in.data();
-  uint64_t* after = w.out.data();
-  // In a flow with loops, points are visited more than once: each point's occurrences are first
-  // folded into one step, s -> (s & ~kill) | gen.
-  if (!forward) {
-    w.point_kill.assign(num_points, 0);
-    w.point_gen.assign(num_points, 0);
+  // One pass over the live edges in creation order. The flow builder makes every edge into a
+  // point before any edge out of it (but a loop's back edges), so a point's state before its
+  // occurrences is final when the first edge out of it comes: the point is then "closed", its
+  // uses read and its state after them computed, once. An edge into a closed point that would
+  // still add to it (a loop's back edge; any order in a flow built by hand) shows the order does
+  // not hold: what the pass read is dropped and passes relax the edges until nothing changes.
+  // Without such an edge the pass computed the least fixed point (every edge's constraint holds,
+  // and every state is a join of states no larger than the fixed point's).
+  constexpr uint64_t kReached = 1, kClosed = 2;
+  const uint8_t* live = f.live.data();
+  const FlowEdge* edges = f.edges.data();
+  const size_t num_edges = f.edges.size();
+  in[f.entry_point] = entry_bits;
+  flags[f.entry_point] = kReached;
+  const size_t emitted = out->use_defs.size();
+  size_t j = 0;
+  for (; j < num_edges; ++j) {
+    const FlowEdge& e = edges[j];
+    const uint32_t q = e.from, p = e.to;
+    if ((live[q] & live[p]) == 0) continue;
+    if ((flags[q] & kClosed) == 0) {
+      // Unreached, it reads nothing (a definition and a use in one point would otherwise pair).
+      after[q] = (flags[q] & kReached) != 0 ? transfer(q, in[q]) : 0;
+      flags[q] |= kClosed;
+    }
+    if ((flags[q] & kReached) == 0) continue;
+    const uint64_t c = e.from_in_state ? in[q] : after[q];
+    if ((flags[p] & kClosed) != 0 && ((flags[p] & kReached) == 0 || (c & ~in[p]) != 0)) break;
+    in[p] |= c;
+    flags[p] |= kReached;
+  }
+  if (j == num_edges) {
+    // The points no live edge leaves (the exit) read their uses last.
+    for (uint32_t p = 0; p < num_points; ++p) {
+      if ((flags[p] & (kReached | kClosed)) == kReached) transfer(p, in[p]);
+    }
+  } else {
+    out->use_defs.resize(emitted);
+    // Each point's occurrences folded into one step, s -> (s & ~kill) | gen.
+    w.point_kill.resize(num_points);
+    w.point_gen.resize(num_points);
+    uint64_t* point_kill = w.point_kill.data();
+    uint64_t* point_gen = w.point_gen.data();
     for (uint32_t p = 0; p < num_points; ++p) {
       uint64_t k = 0, g = 0;
       for (uint32_t i = pb.first[p]; i < pb.first[p + 1]; ++i) {
@@ -763,58 +804,32 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
         k |= clear;
         g = (g & ~clear) | gen[i];
       }
-      w.point_kill[p] = k;
-      w.point_gen[p] = g;
+      point_kill[p] = k;
+      point_gen[p] = g;
+    }
+    // Every state so far is no larger than the fixed point's: relaxing the edges from there
+    // reaches it.
+    auto relax = [&](const FlowEdge& e) {
+      const uint32_t q = e.from, p = e.to;
+      if ((live[q] & live[p]) == 0 || (flags[q] & kReached) == 0) return false;
+      const uint64_t c = e.from_in_state ? in[q] : (in[q] & ~point_kill[q]) | point_gen[q];
+      if ((flags[p] & kReached) != 0 && (c & ~in[p]) == 0) return false;
+      in[p] |= c;
+      flags[p] |= kReached;
+      return true;
+    };
+    for (; j < num_edges; ++j) relax(edges[j]);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t i = 0; i < num_edges; ++i) changed |= relax(edges[i]);
+    }
+    for (uint32_t p = 0; p < num_points; ++p) {
+      if ((flags[p] & kReached) != 0) transfer(p, in[p]);
     }
   }
-  const uint64_t* point_kill = w.point_kill.data();
-  const uint64_t* point_gen = w.point_gen.data();
-  // The state before p from its reached predecessors (the entry's also holds the pseudo
-  // definitions, and the entry is always reached), or false when none is reached yet.
-  auto join = [&](uint32_t p, uint64_t* state) {
-    uint64_t s = p == 0 ? entry_bits : 0;
-    bool reached = p == 0;
-    for (uint32_t i = w.pred_first[p]; i < w.pred_first[p + 1]; ++i) {
-      const auto& [q, in_state] = w.preds[i];
-      if (seen[q] == 0) continue;
-      s |= in_state ? in[q] : after[q];
-      reached = true;
-    }
-    *state = s;
-    return reached;
-  };
-  // Points in creation order (entry, statements, exit): execution order, so every edge of a flow
-  // without a loop leads forward.
-  auto for_each_point = [&](auto&& visit) {
-    visit(0);
-    for (uint32_t p = 2; p < num_points; ++p) visit(p);
-    visit(1);
-  };
-  // With loops: passes over the folded steps until nothing changes. Then (the only pass without
-  // a loop) one that reads the uses.
-  for (bool changed = !forward; changed;) {
-    changed = false;
-    for_each_point([&](uint32_t p) {
-      uint64_t s;
-      if (!join(p, &s)) return;
-      const uint64_t o = (s & ~point_kill[p]) | point_gen[p];
-      if (seen[p] == 0 || in[p] != s || after[p] != o) {
-        seen[p] = 1;
-        in[p] = s;
-        after[p] = o;
-        changed = true;
-      }
-    });
-  }
-  for_each_point([&](uint32_t p) {
-    uint64_t s;
-    if (!join(p, &s)) return;
-    seen[p] = 1;
-    in[p] = s;
-    after[p] = transfer(p, s);
-  });
-  if (pb.want_exit && seen[1] != 0) {
-    for (uint64_t m = in[1]; m != 0; m &= m - 1) {
+  const uint32_t exit = f.exit_point;
+  if (pb.want_exit && (flags[exit] & kReached) != 0) {
+    for (uint64_t m = in[exit]; m != 0; m &= m - 1) {
       uint32_t d = bit_def[__builtin_ctzll(m)];
       if (d != kPseudoDef) out->exit_defs.push_back(d);
     }
