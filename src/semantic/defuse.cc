@@ -351,6 +351,8 @@ class DefUse {
       Expand();
     }
     cur_ = nullptr;
+    // Every import is noted now; FindImport searches them by alias.
+    std::sort(buf_.imports.begin(), buf_.imports.end(), ImportByAlias);
     // Most uses get one definition: room for that many edges at once instead of doubling.
     out_->depends.reserve(buf_.occs.size() + buf_.loose.size());
     for (FlowState& fs : buf_.states) {
@@ -899,18 +901,14 @@ class DefUse {
   /// Notes what `alias` binds: the ExternalRef pushed next is its own.
   void AddImport(const Node* alias, bool first_component) {
     buf_.imports.push_back({alias, static_cast<uint32_t>(out_->external.size()), first_component});
-    imports_sorted_ = false;
   }
+  static bool ImportByAlias(const ImportInfo& a, const ImportInfo& b) { return a.alias < b.alias; }
   /// What import alias `alias` binds, or null (a relative import above the top-level package).
-  const ImportInfo* FindImport(const Node* alias) {
-    std::vector<ImportInfo>& imports = buf_.imports;
-    auto by_alias = [](const ImportInfo& a, const ImportInfo& b) { return a.alias < b.alias; };
-    if (!imports_sorted_) {
-      std::sort(imports.begin(), imports.end(), by_alias);
-      imports_sorted_ = true;
-    }
-    auto it =
-        std::lower_bound(imports.begin(), imports.end(), ImportInfo{alias, 0, false}, by_alias);
+  /// Called once every flow is expanded (buf_.imports is then sorted).
+  const ImportInfo* FindImport(const Node* alias) const {
+    const std::vector<ImportInfo>& imports = buf_.imports;
+    auto it = std::lower_bound(imports.begin(), imports.end(), ImportInfo{alias, 0, false},
+                               ImportByAlias);
     return it != imports.end() && it->alias == alias ? &*it : nullptr;
   }
   std::string_view ImportModule(const ImportInfo& info) const {
@@ -1089,7 +1087,6 @@ class DefUse {
   FlowState* cur_ = nullptr;
 
   DefUseBuffers& buf_;  ///< occurrences, walk stack, solver scratch, per-symbol and per-key tables
-  bool imports_sorted_ = true;  ///< buf_.imports is sorted by alias (FindImport)
   std::unordered_map<const Node*, const Node*> lambda_of_;
   static constexpr uint32_t kUnset = SymbolInfo::kUnset;
   static constexpr uint32_t kNone = 0xfffffffeu;  ///< SymbolInfo::key of a symbol without owner

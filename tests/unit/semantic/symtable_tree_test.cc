@@ -85,35 +85,37 @@ std::unique_ptr<SymbolTable> Build(const Node* module, ParseError* error) {
   return BuildSymbolTable(module, text, lines, error);
 }
 
+/// `module` builds, and its one name `a` is an implicit global.
+void ExpectBuilds(const Node* module) {
+  ParseError error;
+  auto table = Build(module, &error);
+  ASSERT_NE(table, nullptr) << error.message;
+  ASSERT_NE(table->top().Find("a"), nullptr);
+  EXPECT_EQ(table->top().Find("a")->binding, Binding::kGlobalImplicit);
+}
+
+/// `module` nests past CPython's visit depth limit.
+void ExpectTooDeep(const Node* module) {
+  ParseError error;
+  EXPECT_EQ(Build(module, &error), nullptr);
+  EXPECT_EQ(error.message, "maximum recursion depth exceeded during compilation");
+}
+
 // CPython 3.13 accepts `a + ... + a` with 9997 terms at module level and raises RecursionError
 // with 9998 (measured with the `symtable` module): the visit depth limit is 9998.
 TEST(SymtableTree, OperatorChainAtCPythonsDepthLimit) {
   Trees t;
-  ParseError error;
-  auto ok = Build(t.Module(t.Chain(9996)), &error);
-  ASSERT_NE(ok, nullptr) << error.message;
-  ASSERT_NE(ok->top().Find("a"), nullptr);
-  EXPECT_EQ(ok->top().Find("a")->binding, Binding::kGlobalImplicit);
-
-  auto too_deep = Build(t.Module(t.Chain(9997)), &error);
-  EXPECT_EQ(too_deep, nullptr);
-  EXPECT_EQ(error.message, "maximum recursion depth exceeded during compilation");
+  ExpectBuilds(t.Module(t.Chain(9996)));
+  ExpectTooDeep(t.Module(t.Chain(9997)));
 }
 
 // An Attribute chain gets no task per Attribute (the builder pushes the innermost value), and
 // still counts a level for each, as CPython's visit does.
 TEST(SymtableTree, AttributeChainAtCPythonsDepthLimit) {
   Trees t;
-  ParseError error;
-  auto ok = Build(t.Module(t.AttributeChain(9996)), &error);
-  ASSERT_NE(ok, nullptr) << error.message;
-  ASSERT_NE(ok->top().Find("a"), nullptr);
-  EXPECT_EQ(ok->top().Find("a")->binding, Binding::kGlobalImplicit);
-
-  EXPECT_EQ(Build(t.Module(t.AttributeChain(9997)), &error), nullptr);
-  EXPECT_EQ(error.message, "maximum recursion depth exceeded during compilation");
-  EXPECT_EQ(Build(t.Module(t.AttributeChain(500000)), &error), nullptr);
-  EXPECT_EQ(error.message, "maximum recursion depth exceeded during compilation");
+  ExpectBuilds(t.Module(t.AttributeChain(9996)));
+  ExpectTooDeep(t.Module(t.AttributeChain(9997)));
+  ExpectTooDeep(t.Module(t.AttributeChain(500000)));
 }
 
 // The visit runs on an explicit stack: a chain far beyond any native stack is an error, not a
