@@ -11,6 +11,7 @@ namespace ast2graph {
 /// A stack of small trivially copyable records whose push and pop inline into the walk's loop
 /// (std::vector::push_back carries its growth path along, and GCC then keeps it out of line: a
 /// call per node). Growth, rare, is out of line; clear() keeps the buffer for the next walk.
+/// Also an append-only buffer read by index (def-use's occurrences, one pushed per name).
 template <typename T>
 class WalkStack {
  public:
@@ -22,6 +23,7 @@ class WalkStack {
     buf_[size_++] = v;
   }
   T pop() { return buf_[--size_]; }
+  const T* data() const { return buf_.data(); }
   /// The records pushed since size() was `mark`, in reverse order (the last pushed first).
   void ReverseFrom(size_t mark) {
     std::reverse(buf_.begin() + static_cast<std::ptrdiff_t>(mark),

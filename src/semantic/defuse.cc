@@ -72,6 +72,7 @@ struct BindingKey {
   const Scope* owner;
   std::string_view name;
   uint32_t name_id;  ///< SymbolTable's interned id of `name`
+  uint32_t local;    ///< its number among the owner's bindings (the key in the owner's flow)
 };
 
 /// Binding keys (owner scope index, interned name id) to dense ids: open addressing on one
@@ -197,9 +198,14 @@ struct WalkItem {
 struct SymbolInfo {
   static constexpr uint32_t kUnset = 0xffffffffu;
   uint32_t key = kUnset;        ///< dense id of its binding; kNone when it has no owner
+  uint32_t local = 0;           ///< BindingKey::local of `key`
   uint32_t class_key = kUnset;  ///< from_class_namespace: the module's binding of the name
-  const Scope* scope = nullptr;
-  const Scope* owner = nullptr;
+  uint32_t owner_index = 0;     ///< Scope::index() of the binding's owner
+  /// The owner when an occurrence runs in the owner's flow (it is in the owner's scope, or in a
+  /// comprehension CPython inlines into it, PEP 709; not in a lambda, generator expression or
+  /// annotation scope), else null: such occurrences take part in the owner's reaching
+  /// definitions, the others are resolved flow-insensitively.
+  const Scope* flow_owner = nullptr;
 };
 
 /// Bytes a buffer holds (DefUseBuffers::Trim).
@@ -222,6 +228,7 @@ struct FlowState {
   uint32_t occ_end = 0;
   uint32_t first_begin =
       0;  ///< occurrences of point p: [buf_.first[first_begin + p], ... + p + 1])
+  uint32_t uses = 0;  ///< how many of its occurrences are uses
 };
 
 /// A use resolved flow-insensitively (a free or global name).
@@ -243,18 +250,18 @@ struct SortKey {
 /// thread (the pipeline analyzes many files per worker) instead of being allocated and grown
 /// again for every module.
 struct DefUseBuffers {
-  std::vector<Occ> occs;             ///< the occurrences of every flow, flow after flow
+  WalkStack<Occ> occs;               ///< the occurrences of every flow, flow after flow
+  WalkStack<RdOcc> rd_occs;          ///< beside each occurrence: what the solver reads of it
   std::vector<uint32_t> first;       ///< per flow and point: its first occurrence (see FlowState)
   WalkStack<WalkItem> walk_stack;    ///< reused by Walk
   RdWorkspace rd_ws;
   RdResult rd_result;
-  std::vector<RdOcc> rd_occs;
-  /// Per key: the flow that numbered it (stamps only grow, so entries left by an earlier module
-  /// never match) and its number there.
-  uint32_t stamp = 0;
-  std::vector<uint32_t> key_stamp, key_local;
-  /// Per scope index: where its symbols start in symbol_info (kUnset until first needed); per
-  /// symbol there: what an occurrence of it needs (SymbolInfo::key kUnset until first needed).
+  /// Per scope index: how many bindings it owns (BindingKey::local counts them), and whether a
+  /// definition of one is made outside its flow (remote_defs).
+  std::vector<uint32_t> owned_keys;
+  std::vector<uint8_t> owns_remote;
+  /// Per scope index: where its symbols start in symbol_info; per symbol there: what an
+  /// occurrence of it needs (SymbolInfo::key kUnset until first needed).
   std::vector<uint32_t> symbol_base;
   std::vector<SymbolInfo> symbol_info;
   // Per module: the flows' states, binding keys, definitions per key, references, uses left
@@ -264,11 +271,10 @@ struct DefUseBuffers {
   std::vector<BindingKey> key_list;
   NodeLists all_defs;     ///< per key: every live definition
   NodeLists remote_defs;  ///< per key: those outside the owner's flow
-  std::vector<std::pair<const Node*, uint32_t>> pending_refs;  ///< noted, callee not walked yet
   std::vector<std::pair<uint32_t, const Node*>> ref_defs;      ///< (reference, callee's def)
   std::vector<uint32_t> ref_first;           ///< ResolveReferences: per reference, its run
   std::vector<const Node*> ref_grouped;      ///< ResolveReferences: ref_defs grouped by reference
-  std::vector<LooseUse> loose;
+  WalkStack<LooseUse> loose;
   std::vector<Reference> refs;
   std::vector<ImportInfo> imports;  ///< every import alias's binding
   std::vector<SortKey> sort_keys, sort_scratch;
@@ -278,6 +284,7 @@ struct DefUseBuffers {
 
   void Clear() {
     occs.clear();
+    rd_occs.clear();
     first.clear();
     symbol_base.clear();
     symbol_info.clear();
@@ -286,7 +293,6 @@ struct DefUseBuffers {
     key_list.clear();
     all_defs.Clear();
     remote_defs.Clear();
-    pending_refs.clear();
     ref_defs.clear();
     loose.clear();
     refs.clear();
@@ -304,8 +310,8 @@ struct DefUseBuffers {
     trim(first);
     trim(walk_stack);
     trim(rd_occs);
-    trim(key_stamp);
-    trim(key_local);
+    trim(owned_keys);
+    trim(owns_remote);
     trim(symbol_info);
     trim(symbol_base);
     trim(keys);
@@ -334,9 +340,18 @@ class DefUse {
          DefUseBuffers* buffers)
       : table_(table), context_(context), out_(out), buf_(*buffers) {
     buf_.Clear();
-    buf_.symbol_base.assign(table.scope_count(), kUnset);
+    // Every scope's entries in symbol_info at once: a name's lookup then has one test (whether
+    // its symbol was met before), not a second for its scope.
+    buf_.symbol_base.resize(table.scope_count());
+    size_t symbols = 0;
+    for (uint32_t i = 0; i < table.scope_count(); ++i) {
+      buf_.symbol_base[i] = static_cast<uint32_t>(symbols);
+      symbols += table.scope(i).symbols().size();
+    }
+    buf_.symbol_info.assign(symbols, SymbolInfo{});
+    buf_.owned_keys.assign(table.scope_count(), 0);
+    buf_.owns_remote.assign(table.scope_count(), 0);
     // A binding is a symbol of its owner scope (a class body's read of a global adds a few more).
-    const size_t symbols = table.symbol_total();
     buf_.keys.Reserve(symbols);
     buf_.key_list.reserve(symbols);
   }
@@ -358,7 +373,8 @@ class DefUse {
     for (FlowState& fs : buf_.states) {
       if (fs.scope != nullptr) Dataflow(fs);
     }
-    for (const LooseUse& u : buf_.loose) {
+    for (size_t i = 0; i < buf_.loose.size(); ++i) {
+      const LooseUse& u = buf_.loose.data()[i];
       buf_.all_defs.ForEach(u.key, [&](const Node* d) { AddData(u.node, u.key, d, u.ref); });
     }
     const size_t refs_begin = out_->depends.size();
@@ -373,7 +389,8 @@ class DefUse {
     uint64_t k = (uint64_t{owner->index()} << 32) | name_id;
     auto [id, inserted] = buf_.keys.FindOrAdd(k, static_cast<uint32_t>(buf_.key_list.size()));
     if (inserted) {
-      buf_.key_list.push_back({owner, table_.NameOf(name_id), name_id});
+      buf_.key_list.push_back(
+          {owner, table_.NameOf(name_id), name_id, buf_.owned_keys[owner->index()]++});
       buf_.all_defs.AddKey();
       buf_.remote_defs.AddKey();
     }
@@ -382,40 +399,37 @@ class DefUse {
 
   /// The symbol `node` recorded, or null when it has none or no binding (a name CPython leaves
   /// unresolved). Resolved through the symbol table once per symbol, then remembered.
-  const SymbolInfo* InfoOf(const Node* node) {
+  [[gnu::always_inline]] const SymbolInfo* InfoOf(const Node* node) {
     SymbolTable::SymbolIndex ref = table_.FindOccurrenceIndex(node);
     if (ref.scope == SymbolTable::SymbolIndex::kNotRecorded) return nullptr;
-    uint32_t& base = buf_.symbol_base[ref.scope];
-    if (base == kUnset) {
-      base = static_cast<uint32_t>(buf_.symbol_info.size());
-      buf_.symbol_info.resize(buf_.symbol_info.size() + table_.scope(ref.scope).symbols().size());
-    }
-    SymbolInfo& info = buf_.symbol_info[base + ref.index];
-    if (info.key == kUnset) {
-      NameResolution r = table_.ResolveSymbol(table_.scope(ref.scope), ref.index);
-      info.scope = r.scope;
-      info.owner = r.owner;
-      info.key = r.owner == nullptr ? kNone : Key(r.owner, r.name_id);
-      if (r.from_class_namespace) info.class_key = Key(&table_.top(), r.name_id);
-    }
+    SymbolInfo& info = buf_.symbol_info[buf_.symbol_base[ref.scope] + ref.index];
+    // The first meeting is out of line, so that its calls do not weigh on every name's path.
+    if (info.key == kUnset) Resolve(ref, &info);
     return info.key == kNone ? nullptr : &info;
   }
-
-  /// The occurrence runs where the current flow runs: in its scope, or in a comprehension CPython
-  /// inlines into it (PEP 709), not in a lambda, generator expression or annotation scope.
-  bool Inline(const Scope* sc) const {
-    while (sc != nullptr && sc != cur_->scope && sc->is_inlined()) sc = sc->parent();
-    return sc == cur_->scope;
+  /// InfoOf's entry for a symbol met for the first time: its binding resolved and keyed.
+  [[gnu::noinline]] void Resolve(SymbolTable::SymbolIndex ref, SymbolInfo* info) {
+    NameResolution r = table_.ResolveSymbol(table_.scope(ref.scope), ref.index);
+    const Scope* sc = r.scope;
+    while (sc != nullptr && sc != r.owner && sc->is_inlined()) sc = sc->parent();
+    info->flow_owner = sc != nullptr && sc == r.owner ? r.owner : nullptr;
+    if (r.owner != nullptr) info->owner_index = r.owner->index();
+    info->key = r.owner == nullptr ? kNone : Key(r.owner, r.name_id);
+    if (info->key != kNone) info->local = buf_.key_list[info->key].local;
+    if (r.from_class_namespace) info->class_key = Key(&table_.top(), r.name_id);
   }
 
   // ---- items to occurrences ----
 
   void Expand() {
     const ScopeFlow& f = *cur_->flow;
+    const size_t num_points = f.points.size();
     cur_->occ_begin = static_cast<uint32_t>(buf_.occs.size());
     cur_->first_begin = static_cast<uint32_t>(buf_.first.size());
-    for (size_t p = 0; p < f.points.size(); ++p) {
-      buf_.first.push_back(static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin);
+    buf_.first.resize(buf_.first.size() + num_points + 1);
+    uint32_t* first = buf_.first.data() + cur_->first_begin;
+    for (size_t p = 0; p < num_points; ++p) {
+      first[p] = static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin;
       if (f.live[p] == 0) continue;  // unreachable code defines and uses nothing
       const Point& pt = f.points[p];
       for (uint32_t i = 0; i < pt.item_count; ++i) {
@@ -426,9 +440,8 @@ class DefUse {
         }
         ExpandItem(item);
       }
-      buf_.pending_refs.clear();
     }
-    buf_.first.push_back(static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin);
+    first[num_points] = static_cast<uint32_t>(buf_.occs.size()) - cur_->occ_begin;
     cur_->occ_end = static_cast<uint32_t>(buf_.occs.size());
   }
 
@@ -535,8 +548,7 @@ class DefUse {
     WalkList(cls->fields[ast::ClassDefFields::decorator_list].list);
     TypeParams(cls->fields[ast::ClassDefFields::type_params].list);
     for (const ast::Slot& b : *cls->fields[ast::ClassDefFields::bases].list) {
-      NoteReference(DependsType::kInherit, cls, b.node);
-      Walk(b.node, false);
+      if (!UseCallee(DependsType::kInherit, cls, b.node)) Walk(b.node, false);
     }
     for (const ast::Slot& k : *cls->fields[ast::ClassDefFields::keywords].list) {
       Walk(k.node->fields[ast::keywordFields::value].node, false);
@@ -696,9 +708,8 @@ class DefUse {
         }
         case Kind::Call: {
           // The generic order (function, arguments, keywords), with each keyword's value pushed
-          // in place of the keyword node.
-          const Node* func = n->fields[ast::CallFields::func].node;
-          NoteReference(DependsType::kCall, n, func);
+          // in place of the keyword node; the function is evaluated first, so its use (when it
+          // is a name or attributes of one) is made before anything pushed is popped.
           const List* keywords = n->fields[ast::CallFields::keywords].list;
           for (uint32_t i = keywords->size; i-- > 0;) {
             const Node* value = keywords->items[i].node->fields[ast::keywordFields::value].node;
@@ -709,7 +720,8 @@ class DefUse {
             const Node* arg = args->items[i].node;
             if (arg->kind != Kind::Constant) stack.push({arg, w.cond});
           }
-          stack.push({func, w.cond});
+          const Node* func = n->fields[ast::CallFields::func].node;
+          if (!UseCallee(DependsType::kCall, n, func)) stack.push({func, w.cond});
           continue;
         }
         default: break;
@@ -744,39 +756,31 @@ class DefUse {
     }
   }
 
-  void NoteReference(DependsType type, const Node* from, const Node* callee) {
+  /// A call or base class whose callee is a Name or attributes of one (anything else: false,
+  /// for the caller to walk) is evaluated as a use of that Name, an attribute evaluating only its
+  /// object; the use is made here, carrying the reference its definitions resolve.
+  bool UseCallee(DependsType type, const Node* from, const Node* callee) {
     const Node* base = callee;
     while (base->kind == Kind::Attribute) base = base->fields[ast::AttributeFields::value].node;
-    if (base->kind != Kind::Name) return;
-    buf_.pending_refs.push_back({base, static_cast<uint32_t>(buf_.refs.size())});
+    if (base->kind != Kind::Name) return false;
+    const auto ref = static_cast<uint32_t>(buf_.refs.size());
     buf_.refs.push_back({type, from, base, callee});
+    Use(base, ref);
+    return true;
   }
 
-  /// The reference whose callee or base class is the Name `use`, if any (it is walked right
-  /// after the Call or class statement that noted the reference).
-  uint32_t TakeRef(const Node* use) {
-    for (size_t i = buf_.pending_refs.size(); i-- > 0;) {
-      if (buf_.pending_refs[i].first == use) {
-        uint32_t ref = buf_.pending_refs[i].second;
-        buf_.pending_refs.erase(buf_.pending_refs.begin() + static_cast<std::ptrdiff_t>(i));
-        return ref;
-      }
-    }
-    return kNoRef;
-  }
-
-  void Use(const Node* name) {
+  /// A Name read; `ref`: the call or base class whose callee it is (UseCallee).
+  void Use(const Node* name, uint32_t ref = kNoRef) {
     const SymbolInfo* info = InfoOf(name);
     if (info == nullptr) return;
-    uint32_t ref = buf_.pending_refs.empty() ? kNoRef : TakeRef(name);
-    if (info->owner == cur_->scope && Inline(info->scope)) {
-      buf_.occs.push_back({OccType::kUse, info->key, name, ref});
+    if (info->flow_owner == cur_->scope) {
+      AddOcc({OccType::kUse, info->key, name, ref}, info->local);
       return;
     }
-    buf_.loose.push_back({name, info->key, ref});
+    buf_.loose.push({name, info->key, ref});
     // (A different binding: the same one twice would make each of its edges twice.)
     if (info->class_key != kUnset && info->class_key != info->key) {
-      buf_.loose.push_back({name, info->class_key, ref});
+      buf_.loose.push({name, info->class_key, ref});
     }
   }
 
@@ -784,19 +788,27 @@ class DefUse {
     const SymbolInfo* info = InfoOf(def);
     if (info == nullptr) return;
     buf_.all_defs.Add(info->key, def);
-    if (info->owner == cur_->scope && Inline(info->scope)) {
-      buf_.occs.push_back({conditional ? OccType::kGen : OccType::kDef, info->key, def});
+    if (info->flow_owner == cur_->scope) {
+      AddOcc({conditional ? OccType::kGen : OccType::kDef, info->key, def}, info->local);
     } else {
       buf_.remote_defs.Add(info->key, def);
+      buf_.owns_remote[info->owner_index] = 1;
     }
   }
 
   void Kill(const Node* node) {
     const SymbolInfo* info = InfoOf(node);
     if (info == nullptr) return;
-    if (info->owner == cur_->scope && Inline(info->scope)) {
-      buf_.occs.push_back({OccType::kKill, info->key, node});
+    if (info->flow_owner == cur_->scope) {
+      AddOcc({OccType::kKill, info->key, node}, info->local);
     }
+  }
+
+  /// An occurrence of the current flow, `local` its binding's number there.
+  [[gnu::always_inline]] void AddOcc(const Occ& occ, uint32_t local) {
+    buf_.occs.push(occ);
+    buf_.rd_occs.push({occ.type, local});
+    cur_->uses += occ.type == OccType::kUse ? 1 : 0;
   }
 
   // ---- reaching definitions ----
@@ -811,44 +823,21 @@ class DefUse {
     bool is_class = fs.scope->type() == ScopeType::kClass;
     bool is_module = &fs == &buf_.states[0];
 
-    // Dense name ids for this flow, through a stamped table indexed by key: no hashing.
-    if (++buf_.stamp == 0) {  // wrapped: forget every stamp
-      std::fill(buf_.key_stamp.begin(), buf_.key_stamp.end(), 0);
-      buf_.stamp = 1;
-    }
-    if (buf_.key_stamp.size() < buf_.key_list.size()) {
-      buf_.key_stamp.resize(buf_.key_list.size(), 0);
-      buf_.key_local.resize(buf_.key_list.size(), 0);
-    }
-    // Without a branch on whether the key is new here: that follows no pattern a predictor learns.
-    uint32_t num_keys = 0;
-    bool remote = false;  // some name here has definitions outside this flow
-    uint32_t uses = 0;
-    buf_.rd_occs.resize(num_occs);
-    uint32_t* stamp = buf_.key_stamp.data();
-    uint32_t* local = buf_.key_local.data();
-    for (uint32_t i = 0; i < num_occs; ++i) {
-      const uint32_t key = occs[i].key;
-      const uint32_t fresh = stamp[key] != buf_.stamp ? 1 : 0;
-      local[key] = fresh != 0 ? num_keys : local[key];
-      num_keys += fresh;
-      stamp[key] = buf_.stamp;
-      buf_.rd_occs[i] = {occs[i].type, local[key]};
-      remote |= !buf_.remote_defs.Empty(key);
-      uses += occs[i].type == OccType::kUse ? 1 : 0;
-    }
+    // The flow's keys are the bindings its scope owns, numbered when made (BindingKey::local):
+    // the solver reads them without a renumbering pass.
+    const bool remote = buf_.owns_remote[fs.scope->index()] != 0;  // definitions made elsewhere
     RdProblem problem;
     problem.flow = fs.flow;
     problem.first = buf_.first.data() + fs.first_begin;
-    problem.occs = buf_.rd_occs.data();
+    problem.occs = buf_.rd_occs.data() + fs.occ_begin;
     problem.num_occs = num_occs;
-    problem.num_keys = num_keys;
+    problem.num_keys = buf_.owned_keys[fs.scope->index()];
     problem.entry_pseudo = is_class;
     problem.want_exit = is_module;
     buf_.rd_result.use_defs.clear();
     buf_.rd_result.exit_defs.clear();
     // A flow that reads no name has nothing to solve, unless it is the module's (its exports).
-    if (uses != 0 || is_module) SolveReaching(problem, &buf_.rd_ws, &buf_.rd_result);
+    if (fs.uses != 0 || is_module) SolveReaching(problem, &buf_.rd_ws, &buf_.rd_result);
 
     for (const auto& [use, def] : buf_.rd_result.use_defs) {
       const Occ& u = occs[use];

@@ -35,6 +35,9 @@ struct RdScratch {
   std::vector<uint64_t> in, out, kill;
   std::vector<uint64_t> words;  // SolveWord: all its per-name, per-point, per-occurrence words
   std::vector<uint64_t> point_kill, point_gen;  // SolveWord: each point's occurrences in one step
+  // SolveReaching: the occurrences with keys renumbered by first occurrence (FirstOccurrenceKeys).
+  std::vector<uint32_t> renumber;
+  std::vector<RdOcc> renumbered;
   // Sparse.
   std::vector<uint32_t> pre_of, node_point, edge_from, edge_to, idom, df_first, df, dom_first,
       dom_children, site_first, sites, stamp, work, phi_first, phi_ids, phi_key, operand_first,
@@ -837,14 +840,37 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
   return true;
 }
 
+/// `pb` with its keys numbered in order of first occurrence, and only those that occur. The dense
+/// solver orders its bits by key and the choice of solver counts keys, so both read keys so
+/// numbered: their answer, and its order, then depend on the flow alone, not on how the caller
+/// numbered names (def-use numbers a scope's bindings as it first meets them in the module).
+RdProblem FirstOccurrenceKeys(const RdProblem& pb, RdScratch& w) {
+  w.renumber.assign(pb.num_keys, kNone);
+  w.renumbered.resize(pb.num_occs);
+  uint32_t keys = 0;
+  for (uint32_t i = 0; i < pb.num_occs; ++i) {
+    uint32_t& key = w.renumber[pb.occs[i].key];
+    if (key == kNone) key = keys++;
+    w.renumbered[i] = {pb.occs[i].type, key};
+  }
+  RdProblem renumbered = pb;
+  renumbered.occs = w.renumbered.data();
+  renumbered.num_keys = keys;
+  return renumbered;
+}
+
 }  // namespace
 
-void SolveReaching(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
+void SolveReaching(const RdProblem& problem, RdWorkspace* ws, RdResult* out) {
   RdSolver forced = g_forced.load(std::memory_order_relaxed);
+  if (forced == RdSolver::kAuto) {
+    // Neither depends on the numbering of keys.
+    if (SolveEntryOnly(problem, ws, out)) return;
+    if (SolveWord(problem, ws, out)) return;
+  }
+  const RdProblem pb = FirstOccurrenceKeys(problem, ws->scratch());
   if (forced == RdSolver::kDense) return SolveDense(pb, ws, out);
   if (forced == RdSolver::kSparse) return SolveSparse(pb, ws, out);
-  if (SolveEntryOnly(pb, ws, out)) return;
-  if (SolveWord(pb, ws, out)) return;
   uint64_t defs = 0;
   for (uint32_t i = 0; i < pb.num_occs; ++i) {
     defs += pb.occs[i].type == RdType::kDef || pb.occs[i].type == RdType::kGen ? 1 : 0;
