@@ -72,7 +72,9 @@ struct BindingKey {
   const Scope* owner;
   std::string_view name;
   uint32_t name_id;  ///< SymbolTable's interned id of `name`
-  uint32_t local;    ///< its number among the owner's bindings (the key in the owner's flow)
+  /// `name` cannot be a mangled private name (`_C__x`, for `__x` in class C): an edge's name
+  /// can then be `name` without reading the use's identifier (UseName).
+  bool plain;
 };
 
 /// Binding keys (owner scope index, interned name id) to dense ids: open addressing on one
@@ -80,18 +82,24 @@ struct BindingKey {
 /// so this is on the hot path).
 class KeyTable {
  public:
-  /// The id of `key`, and whether it was new (then its id is `next_id`).
-  std::pair<uint32_t, bool> FindOrAdd(uint64_t key, uint32_t next_id) {
+  /// A binding's dense id in the module, and its number among its owner's bindings (its key in
+  /// the owner's flow).
+  struct Ids {
+    uint32_t id;
+    uint32_t local;
+  };
+  /// The ids of `key`, and whether it was new (then they are `next`).
+  std::pair<Ids, bool> FindOrAdd(uint64_t key, Ids next) {
     if ((size_ + 1) * 2 > slots_.size()) Grow();
     const size_t mask = slots_.size() - 1;
     for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
       if (slot.id == kEmpty) {
-        slot = {key, next_id};
+        slot = {key, next.id, next.local};
         ++size_;
-        return {next_id, true};
+        return {next, true};
       }
-      if (slot.key == key) return {slot.id, false};
+      if (slot.key == key) return {{slot.id, slot.local}, false};
     }
   }
   /// Empties the table. It starts small again (sized for the next module, not the largest so
@@ -114,6 +122,7 @@ class KeyTable {
   struct Slot {
     uint64_t key = 0;
     uint32_t id = kEmpty;
+    uint32_t local = 0;
   };
   /// splitmix64's finalizer.
   static uint64_t Hash(uint64_t k) {
@@ -384,17 +393,20 @@ class DefUse {
   }
 
  private:
-  /// The dense id of the binding of name `name_id` in `owner`.
-  uint32_t Key(const Scope* owner, uint32_t name_id) {
+  /// The ids of the binding of name `name_id` in `owner`.
+  KeyTable::Ids Key(const Scope* owner, uint32_t name_id) {
     uint64_t k = (uint64_t{owner->index()} << 32) | name_id;
-    auto [id, inserted] = buf_.keys.FindOrAdd(k, static_cast<uint32_t>(buf_.key_list.size()));
+    uint32_t& owned = buf_.owned_keys[owner->index()];
+    auto [ids, inserted] =
+        buf_.keys.FindOrAdd(k, {static_cast<uint32_t>(buf_.key_list.size()), owned});
     if (inserted) {
-      buf_.key_list.push_back(
-          {owner, table_.NameOf(name_id), name_id, buf_.owned_keys[owner->index()]++});
+      ++owned;
+      std::string_view name = table_.NameOf(name_id);
+      buf_.key_list.push_back({owner, name, name_id, !name.empty() && name[0] != '_'});
       buf_.all_defs.AddKey();
       buf_.remote_defs.AddKey();
     }
-    return id;
+    return ids;
   }
 
   /// The symbol `node` recorded, or null when it has none or no binding (a name CPython leaves
@@ -414,9 +426,14 @@ class DefUse {
     while (sc != nullptr && sc != r.owner && sc->is_inlined()) sc = sc->parent();
     info->flow_owner = sc != nullptr && sc == r.owner ? r.owner : nullptr;
     if (r.owner != nullptr) info->owner_index = r.owner->index();
-    info->key = r.owner == nullptr ? kNone : Key(r.owner, r.name_id);
-    if (info->key != kNone) info->local = buf_.key_list[info->key].local;
-    if (r.from_class_namespace) info->class_key = Key(&table_.top(), r.name_id);
+    if (r.owner == nullptr) {
+      info->key = kNone;
+      return;
+    }
+    const KeyTable::Ids ids = Key(r.owner, r.name_id);
+    info->key = ids.id;
+    info->local = ids.local;
+    if (r.from_class_namespace) info->class_key = Key(&table_.top(), r.name_id).id;
   }
 
   // ---- items to occurrences ----
@@ -845,7 +862,7 @@ class DefUse {
         AddData(u, occs[def].node);
       } else {
         // Read before the class binds it: the global of that name.
-        buf_.all_defs.ForEach(Key(&table_.top(), buf_.key_list[u.key].name_id),
+        buf_.all_defs.ForEach(Key(&table_.top(), buf_.key_list[u.key].name_id).id,
                           [&](const Node* d) { AddData(u, d); });
       }
     }
@@ -870,8 +887,8 @@ class DefUse {
   /// at hand, unless it may be a mangled private name (`_C__x` for `__x` in class C): those begin
   /// with '_', and only then is the node's own identifier read.
   std::string_view UseName(const Node* use, uint32_t key) const {
-    std::string_view bound = buf_.key_list[key].name;
-    return !bound.empty() && bound[0] != '_' ? bound : NameId(use);
+    const BindingKey& bound = buf_.key_list[key];
+    return bound.plain ? bound.name : NameId(use);
   }
 
   // ---- exports, calls, bases ----
@@ -907,6 +924,7 @@ class DefUse {
 
   void RemoteExports() {
     const Scope* top = &table_.top();
+    if (buf_.owns_remote[top->index()] == 0) return;  // (most modules: no scan of every key)
     for (size_t k = 0; k < buf_.key_list.size(); ++k) {
       if (buf_.key_list[k].owner != top) continue;
       buf_.remote_defs.ForEach(k, [&](const Node* d) { AddExport(buf_.key_list[k].name, d); });
