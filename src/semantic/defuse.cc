@@ -452,7 +452,9 @@ class DefUse {
       for (uint32_t i = 0; i < pt.item_count; ++i) {
         const Item& item = f.items[pt.first_item + i];
         // The statement itself is read only when it evaluates a lambda (not at every point).
-        if (item.kind == ItemKind::kExpr && item.node->kind == Kind::Lambda) {
+        // The rare kind is tested first: whether an item is an expression or a target follows
+        // no pattern a predictor learns.
+        if (item.node->kind == Kind::Lambda && item.kind == ItemKind::kExpr) {
           NoteLambdaAssignment(pt.owner);
         }
         ExpandItem(item);

@@ -822,9 +822,24 @@ bool SolveWord(const RdProblem& pb, RdWorkspace* ws, RdResult* out) {
       return true;
     };
     for (; j < num_edges; ++j) relax(edges[j]);
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (size_t i = 0; i < num_edges; ++i) changed |= relax(edges[i]);
+    // Then sweeps in creation order. A sweep in which no point changes after an edge out of it
+    // was read (each edge then read its source's final state) has reached the fixed point: no
+    // sweep only to confirm that nothing changes. flags[p] >> 2 holds the last sweep that read
+    // an edge out of p (its low bits kReached and kClosed).
+    for (uint64_t sweep = 4, late = 1; late != 0; sweep += 4) {
+      late = 0;
+      for (size_t i = 0; i < num_edges; ++i) {
+        const uint32_t q = edges[i].from, p = edges[i].to;
+        if ((live[q] & live[p]) == 0) continue;
+        flags[q] = (flags[q] & (kReached | kClosed)) | sweep;
+        if ((flags[q] & kReached) == 0) continue;
+        const uint64_t c =
+            edges[i].from_in_state ? in[q] : (in[q] & ~point_kill[q]) | point_gen[q];
+        if ((flags[p] & kReached) != 0 && (c & ~in[p]) == 0) continue;
+        in[p] |= c;
+        flags[p] |= kReached;
+        late |= (flags[p] & ~(kReached | kClosed)) == sweep ? 1 : 0;
+      }
     }
     for (uint32_t p = 0; p < num_points; ++p) {
       if ((flags[p] & kReached) != 0) transfer(p, in[p]);

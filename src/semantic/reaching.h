@@ -25,7 +25,7 @@ enum class RdType : uint8_t {
   kKill,  ///< deletes it
 };
 
-/// One occurrence; `key` is a dense id (0 .. num_keys-1) of the name.
+/// One occurrence; `key` is an id (0 .. num_keys-1) of the name, not every id need occur.
 struct RdOcc {
   RdType type;
   uint32_t key;
