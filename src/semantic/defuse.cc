@@ -823,7 +823,8 @@ class DefUse {
     }
   }
 
-  /// An occurrence of the current flow, `local` its binding's number there.
+  /// An occurrence of the current flow, `local` its binding's number there (forced inline: one
+  /// per name, and GCC kept it a call).
   [[gnu::always_inline]] void AddOcc(const Occ& occ, uint32_t local) {
     buf_.occs.push(occ);
     buf_.rd_occs.push({occ.type, local});
