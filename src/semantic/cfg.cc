@@ -57,6 +57,17 @@ class Ends {
       spilled_ = true;
     }
   }
+  /// Makes `e` the only end (a spilled buffer keeps its capacity).
+  void assign(const End& e) {
+    clear();
+    inline_[0] = e;
+    size_ = 1;
+  }
+  void clear() {
+    if (spilled_) heap_.clear();
+    spilled_ = false;
+    size_ = 0;
+  }
   void append(const Ends& other) {
     for (const End& e : other) push_back(e);
   }
@@ -315,7 +326,7 @@ class ScopeBuilder {
   // ---- statements ----
 
   Ends BuildBody(const List* body, Ends in) {
-    for (const ast::Slot& s : *body) in = BuildStmt(s.node, in);
+    for (const ast::Slot& s : *body) BuildStmt(s.node, in);
     return in;
   }
 
@@ -329,31 +340,36 @@ class ScopeBuilder {
     return SimpleFrom(s, in, AddItems(items));
   }
 
-  Ends BuildStmt(const Node* s, const Ends& in) {
+  /// Builds statement `s`, entered from `ends`, and leaves in `ends` the ways out of it. Simple
+  /// statements (most of them) replace the ends in place: no Ends is made, moved and destroyed
+  /// per statement.
+  void BuildStmt(const Node* s, Ends& ends) {
     switch (s->kind) {
       case Kind::FunctionDef:
       case Kind::AsyncFunctionDef:
       case Kind::ClassDef: {
         out_->nested.push_back(s);
         uint32_t p = Simple(
-            s, in, {{s->kind == Kind::ClassDef ? ItemKind::kClass : ItemKind::kFunction, s}});
+            s, ends, {{s->kind == Kind::ClassDef ? ItemKind::kClass : ItemKind::kFunction, s}});
         RouteImplicit(s, p);
-        return {{s, NextKind::kNext, p, false}};
+        ends.assign({s, NextKind::kNext, p, false});
+        return;
       }
       case Kind::Return: {
         uint32_t first = ItemsEnd();
         if (const Node* v = NodeField(s, ast::ReturnFields::value)) AddItem(ItemKind::kExpr, v);
-        uint32_t p = SimpleFrom(s, in, first);
+        uint32_t p = SimpleFrom(s, ends, first);
         RouteImplicit(s, p);
         RouteReturn({s, NextKind::kReturn, p, false});
-        return {};
+        ends.clear();
+        return;
       }
       case Kind::Delete: {
         uint32_t first = ItemsEnd();
         for (const ast::Slot& t : *ListField(s, ast::DeleteFields::targets)) {
           AddItem(ItemKind::kDelete, t.node);
         }
-        return SimpleNextFrom(s, in, first);
+        return SimpleNextFrom(s, ends, first);
       }
       case Kind::Assign: {
         uint32_t first = ItemsEnd();
@@ -361,10 +377,10 @@ class ScopeBuilder {
         for (const ast::Slot& t : *ListField(s, ast::AssignFields::targets)) {
           AddItem(ItemKind::kTarget, t.node);
         }
-        return SimpleNextFrom(s, in, first);
+        return SimpleNextFrom(s, ends, first);
       }
       case Kind::TypeAlias:
-        return SimpleNext(s, in, {{ItemKind::kTypeAlias, s}});
+        return SimpleNext(s, ends, {{ItemKind::kTypeAlias, s}});
       case Kind::AugAssign: {
         // The target is read, the value evaluated, then the target written. Only a Name's store
         // defines anything: an attribute or subscript target's own loads (`self` in `self.n += 1`)
@@ -372,11 +388,12 @@ class ScopeBuilder {
         const Node* target = NodeField(s, ast::AugAssignFields::target);
         const Node* value = NodeField(s, ast::AugAssignFields::value);
         if (target->kind != Kind::Name) {
-          return SimpleNext(s, in, {{ItemKind::kAugTarget, target}, {ItemKind::kExpr, value}});
+          return SimpleNext(s, ends, {{ItemKind::kAugTarget, target}, {ItemKind::kExpr, value}});
         }
-        return SimpleNext(s, in, {{ItemKind::kAugTarget, target},
-                                  {ItemKind::kExpr, value},
-                                  {ItemKind::kTarget, target}});
+        return SimpleNext(s, ends,
+                          {{ItemKind::kAugTarget, target},
+                           {ItemKind::kExpr, value},
+                           {ItemKind::kTarget, target}});
       }
       case Kind::AnnAssign: {
         // CPython: the value, then the store, then (module and class level) the annotation.
@@ -389,62 +406,84 @@ class ScopeBuilder {
           AddItem(ItemKind::kExpr, target);  // `a.b: int` evaluates `a`
         }
         AddItem(ItemKind::kExpr, NodeField(s, ast::AnnAssignFields::annotation));
-        return SimpleNextFrom(s, in, first);
+        return SimpleNextFrom(s, ends, first);
       }
       case Kind::For:
-      case Kind::AsyncFor: return BuildFor(s, in);
-      case Kind::While: return BuildWhile(s, in);
-      case Kind::If: return BuildIf(s, in);
+      case Kind::AsyncFor:
+        ends = BuildFor(s, ends);
+        return;
+      case Kind::While:
+        ends = BuildWhile(s, ends);
+        return;
+      case Kind::If:
+        ends = BuildIf(s, ends);
+        return;
       case Kind::With:
-      case Kind::AsyncWith: return BuildWith(s, in);
-      case Kind::Match: return BuildMatch(s, in);
+      case Kind::AsyncWith:
+        ends = BuildWith(s, ends);
+        return;
+      case Kind::Match:
+        ends = BuildMatch(s, ends);
+        return;
       case Kind::Raise: {
         uint32_t first = ItemsEnd();
         if (const Node* e = NodeField(s, ast::RaiseFields::exc)) AddItem(ItemKind::kExpr, e);
         if (const Node* c = NodeField(s, ast::RaiseFields::cause)) {
           AddItem(ItemKind::kExpr, c);
         }
-        uint32_t p = SimpleFrom(s, in, first);
+        uint32_t p = SimpleFrom(s, ends, first);
         RouteRaise({s, NextKind::kRaise, p, false}, true);
-        return {};
+        ends.clear();
+        return;
       }
       case Kind::Try:
-      case Kind::TryStar: return BuildTry(s, in);
+      case Kind::TryStar:
+        ends = BuildTry(s, ends);
+        return;
       case Kind::Assert: {
         const Node* test = NodeField(s, ast::AssertFields::test);
         uint32_t first = ItemsEnd();
         AddItem(ItemKind::kExpr, test);
         if (const Node* m = NodeField(s, ast::AssertFields::msg)) AddItem(ItemKind::kExpr, m);
-        uint32_t p = SimpleFrom(s, in, first);
+        uint32_t p = SimpleFrom(s, ends, first);
         RouteImplicit(s, p);
         int truth = ConstantTruth(test);
         if (truth != 1) RouteRaise({s, NextKind::kRaise, p, false}, true);
-        if (truth == 0) return {};
-        return {{s, NextKind::kNext, p, false}};
+        if (truth == 0) {
+          ends.clear();
+        } else {
+          ends.assign({s, NextKind::kNext, p, false});
+        }
+        return;
       }
       case Kind::Import:
-      case Kind::ImportFrom: return SimpleNext(s, in, {{ItemKind::kImport, s}});
-      case Kind::Expr: return SimpleNext(s, in, {{ItemKind::kExpr, NodeField(s, ast::ExprFields::value)}});
+      case Kind::ImportFrom:
+        return SimpleNext(s, ends, {{ItemKind::kImport, s}});
+      case Kind::Expr:
+        return SimpleNext(s, ends, {{ItemKind::kExpr, NodeField(s, ast::ExprFields::value)}});
       case Kind::Break:
       case Kind::Continue: {
-        uint32_t p = Simple(s, in, {});
+        uint32_t p = Simple(s, ends, {});
         RouteImplicit(s, p);
         bool is_continue = s->kind == Kind::Continue;
         RouteBreak({s, is_continue ? NextKind::kContinue : NextKind::kBreak, p, false}, is_continue);
-        return {};
+        ends.clear();
+        return;
       }
       default:  // Pass, Global, Nonlocal
-        return SimpleNext(s, in, {});
+        return SimpleNext(s, ends, {});
     }
   }
 
-  Ends SimpleNextFrom(const Node* s, const Ends& in, uint32_t first) {
-    uint32_t p = SimpleFrom(s, in, first);
+  /// A statement that falls through to the next: its point, entered from `ends`, becomes the one
+  /// end.
+  void SimpleNextFrom(const Node* s, Ends& ends, uint32_t first) {
+    uint32_t p = SimpleFrom(s, ends, first);
     RouteImplicit(s, p);
-    return {{s, NextKind::kNext, p, false}};
+    ends.assign({s, NextKind::kNext, p, false});
   }
-  Ends SimpleNext(const Node* s, const Ends& in, std::initializer_list<Item> items) {
-    return SimpleNextFrom(s, in, AddItems(items));
+  void SimpleNext(const Node* s, Ends& ends, std::initializer_list<Item> items) {
+    SimpleNextFrom(s, ends, AddItems(items));
   }
 
   Ends BuildIf(const Node* s, const Ends& in) {
