@@ -1,10 +1,10 @@
 // Scope analysis as CPython 3.13's Python/symtable.c does it, in two passes:
 //
 // 1. A walk of the tree records raw facts per block (scope): a name is loaded, stored, a
-//    parameter, declared global/nonlocal, imported, annotated... It runs on an explicit task
-//    stack, not native recursion, because the parser accepts trees thousands of levels deep
-//    (long operator or attribute chains); CPython's limit on that depth ("maximum recursion
-//    depth exceeded during compilation") is reproduced as a counter.
+//    parameter, declared global/nonlocal, imported, annotated... Its first levels are native
+//    calls; deeper ones run on an explicit task stack, because the parser accepts trees
+//    thousands of levels deep (long operator or attribute chains). CPython's limit on that
+//    depth ("maximum recursion depth exceeded during compilation") is reproduced as a counter.
 // 2. An analysis of the block tree decides each name's binding (local, cell, free, global
 //    implicit/explicit) from the bindings visible in the enclosing function scopes, inlines
 //    list/set/dict comprehensions into their parent (PEP 709), and propagates free names up
@@ -617,8 +617,8 @@ class SymtableBuilder {
   bool RaiseIfAnnotationBlock(const char* what, const Node* e);
   bool ExtendNamedExprScope(const Node* target);
 
-  /// Dispatches a popped task (inline in Run's loop: most go straight to StepStmt/StepExpr).
-  bool Step(const Task& t) {
+  /// Dispatches a task (inline in Push, where its op is mostly a constant, and in RunTasks).
+  [[gnu::always_inline]] bool Step(const Task& t) {
     // Visit tasks are the first ops: each checks CPython's depth limit.
     if (t.op <= Op::kTypeParam && t.depth > kMaxVisitDepth) {
       return Fail(t.node, "maximum recursion depth exceeded during compilation");
@@ -649,18 +649,26 @@ class SymtableBuilder {
   bool StepTypeParam(const Task& t);
   bool StepComprehensionExpr(const Task& t);
 
-  // Children of the task being stepped, in visiting order, go on the stack above mark_; Flush()
-  // reverses them there so that they pop in visiting order (no second buffer to copy from).
-  // Expressions that would only cost a task round trip get none, unless their depth would fail:
+  // A child is visited when its step pushes it, by a native call, as CPython's recursion does,
+  // while fewer than kNativeDepth steps are running natively: most trees are shallow, and a
+  // call costs less than a task's round trip through the stack. Deeper, children go on the
+  // explicit stack (the parser accepts trees thousands of levels deep): above mark_, in
+  // visiting order, and Flush() reverses them there so that they pop in visiting order. Either
+  // way a step's children run in order and each one's subtree before the next, so the errors
+  // and their order are CPython's; a step never mixes the two ways (the native depth is the
+  // same at each of its pushes).
+  // A failure in a child visited natively (or in a Name visited when pushed, below) is kept in
+  // failed_: no later child is visited, so no other error replaces it, and Run returns false.
+  // Expressions that would only cost a task get none, unless their depth would fail:
   //  - an Attribute only visits its value, one level deeper: the value is pushed in its place
   //    (`a.b.c` is one task, or none);
   //  - a Constant does nothing when visited;
-  //  - a Name pushed before any other child of this step would be the next task popped: it is
-  //    visited at once. Its failure is kept in failed_ (Run checks it after the step), and no
-  //    later child is visited, so no other error replaces it.
-  void Push(Op op, const Node* n, uint32_t depth, uint8_t phase = 0, uint8_t aux = 0,
-            const Node* n2 = nullptr) {
-    if (n == nullptr) return;
+  //  - a Name visited natively, or pushed before any other child of this step (it would be the
+  //    next task popped), is visited at once.
+  [[gnu::always_inline]] void Push(Op op, const Node* n, uint32_t depth, uint8_t phase = 0,
+                                   uint8_t aux = 0, const Node* n2 = nullptr) {
+    if (n == nullptr || failed_) return;
+    const bool native = native_depth_ < kNativeDepth;
     if (op == Op::kExpr) {
       while (n->kind == Kind::Attribute && depth <= kMaxVisitDepth) {
         n = NodeField(n, ast::AttributeFields::value);
@@ -668,14 +676,44 @@ class SymtableBuilder {
       }
       if (depth <= kMaxVisitDepth) {
         if (n->kind == Kind::Constant) return;
-        if (n->kind == Kind::Name && stack_.size() == mark_ && !failed_) {
+        if (n->kind == Kind::Name && (native || stack_.size() == mark_)) {
           failed_ = !VisitName(n);
           return;
         }
       }
     }
-    stack_.push({op, phase, aux, depth, n, n2});
+    if (native) {
+      // Inline, so that Step's dispatch folds on the constant `op` of most callers.
+      const size_t base = stack_.size();
+      ++native_depth_;
+      failed_ = !StepNow({op, phase, aux, depth, n, n2}, base) ||
+                (has_next_ && !RunContinuations(base));
+      --native_depth_;
+      mark_ = stack_.size();
+    } else {
+      stack_.push({op, phase, aux, depth, n, n2});
+    }
   }
+  /// The continuation of the task being stepped (its next phase), always its last push. After
+  /// a native step it runs when the step returns (RunContinuations), not one call deeper.
+  void Continue(Op op, const Node* n, uint32_t depth, uint8_t phase, uint8_t aux = 0,
+                const Node* n2 = nullptr) {
+    if (failed_) return;
+    if (native_depth_ < kNativeDepth) {
+      next_ = {op, phase, aux, depth, n, n2};
+      has_next_ = true;
+    } else {
+      stack_.push({op, phase, aux, depth, n, n2});
+    }
+  }
+  /// Steps `t` natively, then what it left on the stack above `base`; false on an error.
+  [[gnu::always_inline]] bool StepNow(const Task& t, size_t base) {
+    mark_ = base;
+    has_next_ = false;
+    return Step(t) && !failed_ && (stack_.size() == base || RunTasks(base));
+  }
+  /// The continuations (next_) of a step that ran natively, until one has none.
+  bool RunContinuations(size_t base);
   void PushList(Op op, const List* list, uint32_t depth, uint32_t from = 0) {
     for (uint32_t i = from; i < list->size; ++i) Push(op, list->items[i].node, depth);
   }
@@ -683,6 +721,12 @@ class SymtableBuilder {
     stack_.ReverseFrom(mark_);
     mark_ = stack_.size();
   }
+  /// Steps the tasks above `base` on the stack until none is left; false on an error.
+  bool RunTasks(size_t base);
+  static constexpr uint32_t kNativeDepth = 128;
+  uint32_t native_depth_ = 0;  // steps running natively (called by Push)
+  Task next_{};                // the continuation a native step left (Continue)
+  bool has_next_ = false;
 
   // --- pass 2
   struct Frame;
@@ -709,7 +753,7 @@ class SymtableBuilder {
   std::vector<IdSet> mangled_sets_;
   WalkStack<Task> stack_;
   size_t mark_ = 0;  // stack_[mark_, end): pushed by the current step, not flushed yet
-  bool failed_ = false;  // a Name that Push visited failed (the error is in *error_)
+  bool failed_ = false;  // a child Push visited failed (the error is in *error_)
   std::string scratch_;
 
   uint32_t id_class_ = 0, id_classdict_ = 0;
@@ -1033,7 +1077,7 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
       const Node* eh = t.node;
       if (t.phase == 0) {
         Push(Op::kExpr, NodeField(eh, F::type), t.depth + 1);
-        Push(Op::kExceptHandler, eh, t.depth, 1);
+        Continue(Op::kExceptHandler, eh, t.depth, 1);
         Flush();
         return true;
       }
@@ -1050,13 +1094,13 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
         case 0:
           b.comp_iter_target = true;
           Push(Op::kExpr, NodeField(lc, F::target), t.depth + 1);
-          Push(Op::kComprehension, lc, t.depth, 1);
+          Continue(Op::kComprehension, lc, t.depth, 1);
           break;
         case 1:
           b.comp_iter_target = false;
           b.comp_iter_expr++;
           Push(Op::kExpr, NodeField(lc, F::iter), t.depth + 1);
-          Push(Op::kComprehension, lc, t.depth, 2);
+          Continue(Op::kComprehension, lc, t.depth, 2);
           break;
         default:
           b.comp_iter_expr--;
@@ -1072,7 +1116,7 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
           EnterBlock("_annotation", ScopeType::kAnnotation, t.node, Line(t.node));
         }
         Push(Op::kExpr, t.node, t.depth + 1);
-        Push(Op::kAnnotation, t.node, t.depth, 1);
+        Continue(Op::kAnnotation, t.node, t.depth, 1);
         Flush();
       } else if (future_annotations_) {
         ExitBlock();
@@ -1090,7 +1134,7 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
         if (in_class && !AddDef("__classdict__", kUse, t.node, false)) return false;
         blocks_[cur_].scope_info = kInfo[t.aux];
         Push(Op::kExpr, t.node, t.depth + 1);
-        Push(Op::kBoundOrDefault, t.node, t.depth, 1, t.aux, t.node2);
+        Continue(Op::kBoundOrDefault, t.node, t.depth, 1, t.aux, t.node2);
         Flush();
       } else {
         ExitBlock();
@@ -1107,7 +1151,7 @@ bool SymtableBuilder::StepStmt(const Task& t) {
   const Node* s = t.node;
   const uint32_t d = t.depth + 1;  // depth of the statement's children
   const uint8_t phase = t.op == Op::kStmt ? 0 : t.phase;
-  auto cont = [&](uint8_t next, uint8_t aux = 0) { Push(Op::kStmtCont, s, t.depth, next, aux); };
+  auto cont = [&](uint8_t next, uint8_t aux = 0) { Continue(Op::kStmtCont, s, t.depth, next, aux); };
   switch (s->kind) {
     case Kind::FunctionDef:
     case Kind::AsyncFunctionDef: {
@@ -1425,13 +1469,13 @@ bool SymtableBuilder::StepExpr(const Task& t) {
       if (phase == 0) {
         PushList(Op::kExpr, ListField(args, A::defaults), d);
         PushList(Op::kExpr, ListField(args, A::kw_defaults), d);
-        Push(Op::kExprCont, e, t.depth, 1);
+        Continue(Op::kExprCont, e, t.depth, 1);
       } else if (phase == 1) {
         EnterBlock("lambda", ScopeType::kFunction, e, Line(e));
         table_->body_scopes_.push_back({e, cur_});
         if (!VisitArguments(args)) return false;
         Push(Op::kExpr, NodeField(e, ast::LambdaFields::body), d);
-        Push(Op::kExprCont, e, t.depth, 2);
+        Continue(Op::kExprCont, e, t.depth, 2);
       } else {
         ExitBlock();
       }
@@ -1459,7 +1503,7 @@ bool SymtableBuilder::StepExpr(const Task& t) {
       if (phase == 0) {
         if (!RaiseIfAnnotationBlock("yield expression", e)) return false;
         Push(Op::kExpr, NodeField(e, 0), d);  // Yield.value / YieldFrom.value
-        Push(Op::kExprCont, e, t.depth, 1);
+        Continue(Op::kExprCont, e, t.depth, 1);
       } else {
         switch (blocks_[cur_].comp) {
           case CompKind::kNone: break;
@@ -1575,7 +1619,7 @@ bool SymtableBuilder::StepComprehensionExpr(const Task& t) {
     case 0:
       blocks_[cur_].comp_iter_expr++;
       Push(Op::kExpr, NodeField(outermost, C::iter), d);
-      Push(Op::kExprCont, e, t.depth, 1);
+      Continue(Op::kExprCont, e, t.depth, 1);
       break;
     case 1:
       blocks_[cur_].comp_iter_expr--;
@@ -1586,7 +1630,7 @@ bool SymtableBuilder::StepComprehensionExpr(const Task& t) {
       if (!AddDef(".0", kDefParam, e, false)) return false;
       blocks_[cur_].comp_iter_target = true;
       Push(Op::kExpr, NodeField(outermost, C::target), d);
-      Push(Op::kExprCont, e, t.depth, 2);
+      Continue(Op::kExprCont, e, t.depth, 2);
       break;
     case 2:
       blocks_[cur_].comp_iter_target = false;
@@ -1596,7 +1640,7 @@ bool SymtableBuilder::StepComprehensionExpr(const Task& t) {
       }
       Push(Op::kExpr, value, d);
       Push(Op::kExpr, elt, d);
-      Push(Op::kExprCont, e, t.depth, 3);
+      Continue(Op::kExprCont, e, t.depth, 3);
       break;
     default:
       S(cur_).generator_ = kind == CompKind::kGenerator;
@@ -1628,7 +1672,7 @@ bool SymtableBuilder::StepPattern(const Task& t) {
       if (!cont) {
         PushList(Op::kExpr, ListField(p, ast::MatchMappingFields::keys), d);
         PushList(Op::kPattern, ListField(p, ast::MatchMappingFields::patterns), d);
-        Push(Op::kPatternCont, p, t.depth, 1);
+        Continue(Op::kPatternCont, p, t.depth, 1);
       } else if (HasStr(p, ast::MatchMappingFields::rest) &&
                  !AddDef(StrField(p, ast::MatchMappingFields::rest), kDefLocal, p)) {
         return false;
@@ -1642,7 +1686,7 @@ bool SymtableBuilder::StepPattern(const Task& t) {
     case Kind::MatchAs:
       if (!cont) {
         Push(Op::kPattern, NodeField(p, ast::MatchAsFields::pattern), d);
-        Push(Op::kPatternCont, p, t.depth, 1);
+        Continue(Op::kPatternCont, p, t.depth, 1);
       } else if (HasStr(p, ast::MatchAsFields::name) &&
                  !AddDef(StrField(p, ast::MatchAsFields::name), kDefLocal, p)) {
         return false;
@@ -1983,6 +2027,28 @@ void SymtableBuilder::Finish() {
   std::sort(table_->type_param_scopes_.begin(), table_->type_param_scopes_.end(), by_node);
 }
 
+bool SymtableBuilder::RunContinuations(size_t base) {
+  while (has_next_) {
+    if (!StepNow(Task(next_), base)) return false;
+  }
+  return true;
+}
+
+bool SymtableBuilder::RunTasks(size_t base) {
+  while (stack_.size() > base) {
+    Task t = stack_.pop();
+    mark_ = stack_.size();
+    // A Name, the commonest task, is visited here: it pushes nothing, so Step's dispatch (and
+    // its depth check, which a name within the limit passes) can be skipped.
+    if (t.op == Op::kExpr && t.node->kind == Kind::Name && t.depth <= kMaxVisitDepth) {
+      if (!VisitName(t.node)) return false;
+      continue;
+    }
+    if (!Step(t) || failed_) return false;
+  }
+  return true;
+}
+
 bool SymtableBuilder::Run(ParseError* error) {
   error_ = error;
   id_class_ = Intern("__class__");
@@ -1994,17 +2060,7 @@ bool SymtableBuilder::Run(ParseError* error) {
   table_->body_scopes_.push_back({mod, 0});
   PushList(Op::kStmt, ListField(mod, ast::ModuleFields::body), 1);
   Flush();
-  while (!stack_.empty()) {
-    Task t = stack_.pop();
-    mark_ = stack_.size();
-    // A Name, the commonest task, is visited here: it pushes nothing, so Step's dispatch (and
-    // its depth check, which a name within the limit passes) can be skipped.
-    if (t.op == Op::kExpr && t.node->kind == Kind::Name && t.depth <= kMaxVisitDepth) {
-      if (!VisitName(t.node)) return false;
-      continue;
-    }
-    if (!Step(t) || failed_) return false;
-  }
+  if (failed_ || !RunTasks(0)) return false;
   ExitBlock();
   if (!Analyze()) return false;
   Finish();
