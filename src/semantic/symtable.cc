@@ -248,7 +248,7 @@ bool SymbolTable::SlotHolds(const NameSlot& slot, std::string_view name, uint32_
     return false;
   }
   if (name.size() <= 8) return true;  // the size and the first word are the whole name
-  std::string_view held = names_[slot.id_plus_1 - 1];
+  std::string_view held = names_[slot.id_plus_1 - 1].name;
   return held.size() == name.size() &&
          std::memcmp(held.data() + 8, name.data() + 8, name.size() - 8) == 0;
 }
@@ -276,7 +276,7 @@ uint32_t SymbolTable::InternId(std::string_view name) {
     if (SlotHolds(slot, name, hash, first)) return slot.id_plus_1 - 1;
   }
   const uint32_t id = static_cast<uint32_t>(names_.size());
-  names_.push_back(name);
+  names_.push_back({name});
   name_slots_[i] = {first, hash, id + 1,
                     static_cast<uint16_t>(std::min<size_t>(name.size(), 0xffff))};
   return id;
@@ -399,7 +399,7 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
   return k ? scopes_[k->scope].get() : nullptr;
 }
 
-// Inline into the builder's AddDefHelper, its one caller, once per name occurrence.
+// Inline into the builder's DefineSymbol, once per name occurrence.
 [[gnu::always_inline]] inline void SymbolTable::AddOccurrence(const ast::Node* node,
                                                               uint32_t scope, uint32_t symbol,
                                                               std::string_view identifier) {
@@ -574,7 +574,7 @@ class SymtableBuilder {
   // literal); InternCopy() stores a copy first.
   uint32_t Intern(std::string_view s);
   uint32_t InternCopy(std::string_view s);
-  std::string_view Name(uint32_t id) const { return table_->names_[id]; }
+  std::string_view Name(uint32_t id) const { return table_->names_[id].name; }
   uint32_t MaybeMangle(uint32_t block, std::string_view name) {
     // Most names: no type-parameter mangling here, and not private (`__x`) in a class.
     if (blocks_[block].mangled < 0 &&
@@ -608,6 +608,10 @@ class SymtableBuilder {
   bool AddDef(std::string_view name, uint32_t flag, const Node* loc, bool record = true);
   bool AddDefHelper(std::string_view name, uint32_t flag, uint32_t block, const Node* loc,
                     bool record);
+  /// AddDefHelper's body, inline there and into VisitName (a name occurrence's flag is a load
+  /// or a store: the checks of parameters, type parameters and globals fold away).
+  [[gnu::always_inline]] bool DefineSymbol(std::string_view name, uint32_t flag, uint32_t block,
+                                           const Node* loc, bool record);
   void RecordDirective(std::string_view name, const Node* loc);
   bool EnterTypeParamBlock(std::string_view name, const Node* node, bool has_defaults,
                            bool has_kwdefaults, bool is_class);
@@ -906,8 +910,15 @@ bool SymtableBuilder::AddDef(std::string_view name, uint32_t flag, const Node* l
 
 bool SymtableBuilder::AddDefHelper(std::string_view name, uint32_t flag, uint32_t block,
                                    const Node* loc, bool record) {
+  return DefineSymbol(name, flag, block, loc, record);
+}
+
+inline bool SymtableBuilder::DefineSymbol(std::string_view name, uint32_t flag, uint32_t block,
+                                          const Node* loc, bool record) {
   uint32_t id = MaybeMangle(cur_, name);
-  uint32_t index = FindSymbol(block, id);
+  // Symbols are only appended during this pass, so what the name last found stays true.
+  const SymbolTable::NameEntry& last = table_->names_[id];
+  uint32_t index = last.last_scope == block ? last.last_index : FindSymbol(block, id);
   uint32_t val = flag;
   if (index != SymbolTable::kNoId) {
     uint32_t old = S(block).symbols_[index].flags;
@@ -932,6 +943,8 @@ bool SymtableBuilder::AddDefHelper(std::string_view name, uint32_t flag, uint32_
   } else {
     S(block).symbols_[index].flags = val;
   }
+  table_->names_[id].last_scope = block;
+  table_->names_[id].last_index = index;
   if (record && loc) table_->AddOccurrence(loc, block, index, name);
   if (!(flag & kDefParam) && (flag & kDefGlobal)) {
     // st_global: the module's own table also learns about `global` declarations.
@@ -1569,7 +1582,7 @@ bool SymtableBuilder::VisitName(const Node* e) {
   std::string_view id = StrField(e, ast::NameFields::id);
   bool load =
       static_cast<ast::Singleton>(e->fields[ast::NameFields::ctx].integer) == ast::Singleton::Load;
-  if (!AddDef(id, load ? kUse : kDefLocal, e)) return false;
+  if (!DefineSymbol(id, load ? kUse : kDefLocal, cur_, e, true)) return false;
   // super() needs the __class__ cell.
   return !(load && IsFunctionLikeType(S(cur_).type_) && id == "super" &&
            !AddDef("__class__", kUse, e, false));

@@ -273,7 +273,7 @@ class SymbolTable {
   bool Oversized() const;
 
   /// The name with interned id `id` (NameResolution::name_id, Scope::symbol_id).
-  std::string_view NameOf(uint32_t id) const { return names_[id]; }
+  std::string_view NameOf(uint32_t id) const { return names_[id].name; }
 
  private:
   friend class SymtableBuilder;
@@ -334,7 +334,14 @@ class SymbolTable {
 
   // Open-addressing hash tables (linear probing, power-of-two sizes): the analysis does one
   // name lookup per name occurrence, where node-based maps cost more than the parse.
-  std::vector<std::string_view> names_;    // id -> name
+  struct NameEntry {
+    std::string_view name;
+    /// The symbol the builder last found or added under this name (scope kNoId: none yet).
+    /// A name mostly recurs in the block that last saw it, where this is the lookup.
+    uint32_t last_scope = kNoId;
+    uint32_t last_index = 0;
+  };
+  std::vector<NameEntry> names_;  // by id
   /// A name's slot holds what tells most names apart without reading names_: its hash, its
   /// first 8 bytes and its size (which with those bytes is the whole of a name of up to 8).
   struct NameSlot {

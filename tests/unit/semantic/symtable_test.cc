@@ -152,6 +152,28 @@ TEST(Symtable, WalrusGlobalNonlocalAndTheTopQuirk) {
             "    v: global local assigned\n");
 }
 
+// The builder remembers the symbol each name last found; `x` alternates between three scopes,
+// and each use still lands in its own scope's symbol.
+TEST(Symtable, ANameAlternatingBetweenScopesKeepsOneSymbolPerScope) {
+  EXPECT_EQ(Scopes("x = 1\n"
+                   "def f():\n"
+                   "    x = 2\n"
+                   "    def g():\n"
+                   "        return x\n"
+                   "    return x\n"
+                   "print(x)\n"
+                   "del x\n"),
+            "module top 0\n"
+            "  f: global local assigned namespace\n"
+            "  print: referenced global\n"
+            "  x: referenced global local assigned\n"
+            "  function f 2\n"
+            "    g: local assigned namespace\n"
+            "    x: referenced local assigned\n"
+            "    function g 4\n"
+            "      x: referenced free\n");
+}
+
 TEST(Symtable, SyntaxErrorsAtCPythonsPositions) {
   EXPECT_EQ(Scopes("nonlocal x\n"), "error 1:1: nonlocal declaration not allowed at module level");
   EXPECT_EQ(Scopes("def f():\n    nonlocal x\n"), "error 2:5: no binding for nonlocal 'x' found");
