@@ -718,7 +718,8 @@ class SymtableBuilder {
   }
   /// The continuations (next_) of a step that ran natively, until one has none.
   bool RunContinuations(size_t base);
-  void PushList(Op op, const List* list, uint32_t depth, uint32_t from = 0) {
+  [[gnu::always_inline]] void PushList(Op op, const List* list, uint32_t depth,
+                                       uint32_t from = 0) {
     for (uint32_t i = from; i < list->size; ++i) Push(op, list->items[i].node, depth);
   }
   void Flush() {
@@ -871,7 +872,7 @@ uint32_t SymtableBuilder::EnterBlock(std::string_view name, ScopeType type, cons
   scope->table_ = table_;
   scope->index_ = index;
   scope->type_ = type;
-  scope->name_ = Name(Intern(name));
+  scope->name_ = name;  // the tree's or a literal: it outlives the table, as names_ does
   scope->lineno_ = lineno;
   scope->node_ = node;
   // Most scopes have a few symbols: start with room for them instead of growing 1, 2, 4, 8.
@@ -1164,7 +1165,9 @@ bool SymtableBuilder::StepStmt(const Task& t) {
   const Node* s = t.node;
   const uint32_t d = t.depth + 1;  // depth of the statement's children
   const uint8_t phase = t.op == Op::kStmt ? 0 : t.phase;
-  auto cont = [&](uint8_t next, uint8_t aux = 0) { Continue(Op::kStmtCont, s, t.depth, next, aux); };
+  auto cont = [&](uint8_t next, uint8_t aux = 0) {
+    Continue(Op::kStmtCont, s, t.depth, next, aux);
+  };
   switch (s->kind) {
     case Kind::FunctionDef:
     case Kind::AsyncFunctionDef: {
