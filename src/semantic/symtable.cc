@@ -256,6 +256,17 @@ bool SymbolTable::SlotHolds(const NameSlot& slot, std::string_view name, uint32_
 uint32_t SymbolTable::InternId(std::string_view name) {
   const uint64_t first = FirstWord(name);
   const uint32_t hash = HashName(name, first);
+  if (!name_slots_.empty()) {
+    const size_t mask = name_slots_.size() - 1;
+    for (size_t i = hash & mask; name_slots_[i].id_plus_1 != 0; i = (i + 1) & mask) {
+      const NameSlot& slot = name_slots_[i];
+      if (SlotHolds(slot, name, hash, first)) return slot.id_plus_1 - 1;
+    }
+  }
+  return AddName(name, hash, first);
+}
+
+uint32_t SymbolTable::AddName(std::string_view name, uint32_t hash, uint64_t first) {
   if ((names_.size() + 1) * 2 > name_slots_.size()) {  // keep the load under 1/2
     // Rehash into the spare buffer (a reused table's buffers keep their capacity).
     std::vector<NameSlot>& slots = spare_name_slots_;
@@ -271,10 +282,7 @@ uint32_t SymbolTable::InternId(std::string_view name) {
   }
   const size_t mask = name_slots_.size() - 1;
   size_t i = hash & mask;
-  for (; name_slots_[i].id_plus_1 != 0; i = (i + 1) & mask) {
-    const NameSlot& slot = name_slots_[i];
-    if (SlotHolds(slot, name, hash, first)) return slot.id_plus_1 - 1;
-  }
+  while (name_slots_[i].id_plus_1 != 0) i = (i + 1) & mask;
   const uint32_t id = static_cast<uint32_t>(names_.size());
   names_.push_back({name});
   name_slots_[i] = {first, hash, id + 1,
@@ -598,6 +606,11 @@ class SymtableBuilder {
 
   // --- errors
   bool Fail(const Node* at, std::string message);
+  /// Fail with CPython's depth error, out of line: Step inlines at every Push, where the
+  /// message's string would take a slot in the caller's frame each time.
+  [[gnu::cold, gnu::noinline]] bool FailTooDeep(const Node* at) {
+    return Fail(at, "maximum recursion depth exceeded during compilation");
+  }
   bool FailAtDirective(uint32_t block, uint32_t id, std::string message);
   uint32_t Line(const Node* n) const { return lines_.Line(n->begin); }
 
@@ -624,9 +637,7 @@ class SymtableBuilder {
   /// Dispatches a task (inline in Push, where its op is mostly a constant, and in RunTasks).
   [[gnu::always_inline]] bool Step(const Task& t) {
     // Visit tasks are the first ops: each checks CPython's depth limit.
-    if (t.op <= Op::kTypeParam && t.depth > kMaxVisitDepth) {
-      return Fail(t.node, "maximum recursion depth exceeded during compilation");
-    }
+    if (t.op <= Op::kTypeParam && t.depth > kMaxVisitDepth) return FailTooDeep(t.node);
     switch (t.op) {
       case Op::kStmt:
       case Op::kStmtCont:
@@ -1587,7 +1598,7 @@ bool SymtableBuilder::VisitName(const Node* e) {
       static_cast<ast::Singleton>(e->fields[ast::NameFields::ctx].integer) == ast::Singleton::Load;
   if (!DefineSymbol(id, load ? kUse : kDefLocal, cur_, e, true)) return false;
   // super() needs the __class__ cell.
-  return !(load && IsFunctionLikeType(S(cur_).type_) && id == "super" &&
+  return !(load && id == "super" && IsFunctionLikeType(S(cur_).type_) &&
            !AddDef("__class__", kUse, e, false));
 }
 

@@ -320,6 +320,8 @@ class SymbolTable {
   Scope* top_ = nullptr;
   /// Interns `name` (which must outlive the table); returns its id.
   uint32_t InternId(std::string_view name);
+  /// InternId for a name not in the table, out of line: the lookup stays a small function.
+  [[gnu::noinline]] uint32_t AddName(std::string_view name, uint32_t hash, uint64_t first);
   /// Records symbol `index` of `scope` under name `id` (kNoId as index removes it), after the
   /// scope's symbol_ids_ changed. Scopes of up to kScanSymbols symbols are not hashed: FindSymbol
   /// scans their ids.
