@@ -1979,17 +1979,21 @@ bool SymtableBuilder::Analyze() {
   // The rest of analyze_block once every child is done.
   auto end = [&](Frame& f) {
     Scope& ste = S(f.scope);
-    // Splice the children of inlined comprehensions into our children.
-    std::vector<const Scope*> spliced;
-    spliced.reserve(ste.children_.size());
-    for (const Scope* c : ste.children_) {
-      if (c->inlined_) {
-        spliced.insert(spliced.end(), c->children_.begin(), c->children_.end());
-      } else {
-        spliced.push_back(c);
+    // Splice the children of inlined comprehensions into our children (a new vector only
+    // when there is one: most scopes have none).
+    if (std::any_of(ste.children_.begin(), ste.children_.end(),
+                    [](const Scope* c) { return c->inlined_; })) {
+      std::vector<const Scope*> spliced;
+      spliced.reserve(ste.children_.size());
+      for (const Scope* c : ste.children_) {
+        if (c->inlined_) {
+          spliced.insert(spliced.end(), c->children_.begin(), c->children_.end());
+        } else {
+          spliced.push_back(c);
+        }
       }
+      ste.children_.swap(spliced);
     }
-    ste.children_.swap(spliced);
     if (IsFunctionLikeType(ste.type_)) {
       for (size_t i = 0; i < ste.symbols_.size(); ++i) {
         if (f.scopes[i] != Binding::kLocal) continue;
