@@ -295,7 +295,7 @@ uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
   const Scope& sc = *scopes_[scope];
   if (!sc.hashed_) {
     // A small scope (most are): its ids in place are quicker to compare than a hash probe.
-    static_assert(Scope::kScanIds == 16);
+    static_assert(Scope::kScanIds == 32);
 #if defined(__SSE2__)
     const __m128i key = _mm_set1_epi32(static_cast<int>(id));
     auto eq = [&](int q) {
@@ -304,9 +304,12 @@ uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
       return _mm_cmpeq_epi32(v, key);
     };
     // Four lanes of -1/0 per compare, narrowed to one byte per id, then one bit per id.
-    const __m128i bytes =
-        _mm_packs_epi16(_mm_packs_epi32(eq(0), eq(1)), _mm_packs_epi32(eq(2), eq(3)));
-    const auto found = static_cast<uint32_t>(_mm_movemask_epi8(bytes));
+    auto found16 = [&](int q) {
+      const __m128i bytes = _mm_packs_epi16(_mm_packs_epi32(eq(q), eq(q + 1)),
+                                            _mm_packs_epi32(eq(q + 2), eq(q + 3)));
+      return static_cast<uint32_t>(_mm_movemask_epi8(bytes));
+    };
+    const uint32_t found = found16(0) | (found16(4) << 16);
 #else
     uint32_t found = 0;
     for (uint32_t i = 0; i < Scope::kScanIds; ++i) found |= uint32_t{sc.scan_ids_[i] == id} << i;

@@ -162,7 +162,7 @@ class Scope {
   bool hashed_ = false;  // its symbols are in SymbolTable's hash (else found by scanning the ids)
   /// The first kScanIds ids of symbol_ids_, the rest kNoId: FindSymbol compares all of them,
   /// without a branch per symbol (a scan that stops at the match mispredicts where it stops).
-  static constexpr uint32_t kScanIds = 16;
+  static constexpr uint32_t kScanIds = 32;
   std::array<uint32_t, kScanIds> scan_ids_ = FreshScanIds();
   static constexpr std::array<uint32_t, kScanIds> FreshScanIds() {
     std::array<uint32_t, kScanIds> a{};
