@@ -1,10 +1,10 @@
 // Scope analysis as CPython 3.13's Python/symtable.c does it, in two passes:
 //
 // 1. A walk of the tree records raw facts per block (scope): a name is loaded, stored, a
-//    parameter, declared global/nonlocal, imported, annotated... It runs on an explicit task
-//    stack, not native recursion, because the parser accepts trees thousands of levels deep
-//    (long operator or attribute chains); CPython's limit on that depth ("maximum recursion
-//    depth exceeded during compilation") is reproduced as a counter.
+//    parameter, declared global/nonlocal, imported, annotated... Its first levels are native
+//    calls; deeper ones run on an explicit task stack, because the parser accepts trees
+//    thousands of levels deep (long operator or attribute chains). CPython's limit on that
+//    depth ("maximum recursion depth exceeded during compilation") is reproduced as a counter.
 // 2. An analysis of the block tree decides each name's binding (local, cell, free, global
 //    implicit/explicit) from the bindings visible in the enclosing function scopes, inlines
 //    list/set/dict comprehensions into their parent (PEP 709), and propagates free names up
@@ -248,7 +248,7 @@ bool SymbolTable::SlotHolds(const NameSlot& slot, std::string_view name, uint32_
     return false;
   }
   if (name.size() <= 8) return true;  // the size and the first word are the whole name
-  std::string_view held = names_[slot.id_plus_1 - 1];
+  std::string_view held = names_[slot.id_plus_1 - 1].name;
   return held.size() == name.size() &&
          std::memcmp(held.data() + 8, name.data() + 8, name.size() - 8) == 0;
 }
@@ -256,6 +256,17 @@ bool SymbolTable::SlotHolds(const NameSlot& slot, std::string_view name, uint32_
 uint32_t SymbolTable::InternId(std::string_view name) {
   const uint64_t first = FirstWord(name);
   const uint32_t hash = HashName(name, first);
+  if (!name_slots_.empty()) {
+    const size_t mask = name_slots_.size() - 1;
+    for (size_t i = hash & mask; name_slots_[i].id_plus_1 != 0; i = (i + 1) & mask) {
+      const NameSlot& slot = name_slots_[i];
+      if (SlotHolds(slot, name, hash, first)) return slot.id_plus_1 - 1;
+    }
+  }
+  return AddName(name, hash, first);
+}
+
+uint32_t SymbolTable::AddName(std::string_view name, uint32_t hash, uint64_t first) {
   if ((names_.size() + 1) * 2 > name_slots_.size()) {  // keep the load under 1/2
     // Rehash into the spare buffer (a reused table's buffers keep their capacity).
     std::vector<NameSlot>& slots = spare_name_slots_;
@@ -271,12 +282,9 @@ uint32_t SymbolTable::InternId(std::string_view name) {
   }
   const size_t mask = name_slots_.size() - 1;
   size_t i = hash & mask;
-  for (; name_slots_[i].id_plus_1 != 0; i = (i + 1) & mask) {
-    const NameSlot& slot = name_slots_[i];
-    if (SlotHolds(slot, name, hash, first)) return slot.id_plus_1 - 1;
-  }
+  while (name_slots_[i].id_plus_1 != 0) i = (i + 1) & mask;
   const uint32_t id = static_cast<uint32_t>(names_.size());
-  names_.push_back(name);
+  names_.push_back({name});
   name_slots_[i] = {first, hash, id + 1,
                     static_cast<uint16_t>(std::min<size_t>(name.size(), 0xffff))};
   return id;
@@ -287,7 +295,7 @@ uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
   const Scope& sc = *scopes_[scope];
   if (!sc.hashed_) {
     // A small scope (most are): its ids in place are quicker to compare than a hash probe.
-    static_assert(Scope::kScanIds == 16);
+    static_assert(Scope::kScanIds == 32);
 #if defined(__SSE2__)
     const __m128i key = _mm_set1_epi32(static_cast<int>(id));
     auto eq = [&](int q) {
@@ -296,9 +304,12 @@ uint32_t SymbolTable::FindSymbol(uint32_t scope, uint32_t id) const {
       return _mm_cmpeq_epi32(v, key);
     };
     // Four lanes of -1/0 per compare, narrowed to one byte per id, then one bit per id.
-    const __m128i bytes =
-        _mm_packs_epi16(_mm_packs_epi32(eq(0), eq(1)), _mm_packs_epi32(eq(2), eq(3)));
-    const auto found = static_cast<uint32_t>(_mm_movemask_epi8(bytes));
+    auto found16 = [&](int q) {
+      const __m128i bytes = _mm_packs_epi16(_mm_packs_epi32(eq(q), eq(q + 1)),
+                                            _mm_packs_epi32(eq(q + 2), eq(q + 3)));
+      return static_cast<uint32_t>(_mm_movemask_epi8(bytes));
+    };
+    const uint32_t found = found16(0) | (found16(4) << 16);
 #else
     uint32_t found = 0;
     for (uint32_t i = 0; i < Scope::kScanIds; ++i) found |= uint32_t{sc.scan_ids_[i] == id} << i;
@@ -399,7 +410,7 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
   return k ? scopes_[k->scope].get() : nullptr;
 }
 
-// Inline into the builder's AddDefHelper, its one caller, once per name occurrence.
+// Inline into the builder's DefineSymbol, once per name occurrence.
 [[gnu::always_inline]] inline void SymbolTable::AddOccurrence(const ast::Node* node,
                                                               uint32_t scope, uint32_t symbol,
                                                               std::string_view identifier) {
@@ -574,7 +585,7 @@ class SymtableBuilder {
   // literal); InternCopy() stores a copy first.
   uint32_t Intern(std::string_view s);
   uint32_t InternCopy(std::string_view s);
-  std::string_view Name(uint32_t id) const { return table_->names_[id]; }
+  std::string_view Name(uint32_t id) const { return table_->names_[id].name; }
   uint32_t MaybeMangle(uint32_t block, std::string_view name) {
     // Most names: no type-parameter mangling here, and not private (`__x`) in a class.
     if (blocks_[block].mangled < 0 &&
@@ -598,6 +609,11 @@ class SymtableBuilder {
 
   // --- errors
   bool Fail(const Node* at, std::string message);
+  /// Fail with CPython's depth error, out of line: Step inlines at every Push, where the
+  /// message's string would take a slot in the caller's frame each time.
+  [[gnu::cold, gnu::noinline]] bool FailTooDeep(const Node* at) {
+    return Fail(at, "maximum recursion depth exceeded during compilation");
+  }
   bool FailAtDirective(uint32_t block, uint32_t id, std::string message);
   uint32_t Line(const Node* n) const { return lines_.Line(n->begin); }
 
@@ -608,6 +624,10 @@ class SymtableBuilder {
   bool AddDef(std::string_view name, uint32_t flag, const Node* loc, bool record = true);
   bool AddDefHelper(std::string_view name, uint32_t flag, uint32_t block, const Node* loc,
                     bool record);
+  /// AddDefHelper's body, inline there and into VisitName (a name occurrence's flag is a load
+  /// or a store: the checks of parameters, type parameters and globals fold away).
+  [[gnu::always_inline]] bool DefineSymbol(std::string_view name, uint32_t flag, uint32_t block,
+                                           const Node* loc, bool record);
   void RecordDirective(std::string_view name, const Node* loc);
   bool EnterTypeParamBlock(std::string_view name, const Node* node, bool has_defaults,
                            bool has_kwdefaults, bool is_class);
@@ -617,12 +637,10 @@ class SymtableBuilder {
   bool RaiseIfAnnotationBlock(const char* what, const Node* e);
   bool ExtendNamedExprScope(const Node* target);
 
-  /// Dispatches a popped task (inline in Run's loop: most go straight to StepStmt/StepExpr).
-  bool Step(const Task& t) {
+  /// Dispatches a task (inline in Push, where its op is mostly a constant, and in RunTasks).
+  [[gnu::always_inline]] bool Step(const Task& t) {
     // Visit tasks are the first ops: each checks CPython's depth limit.
-    if (t.op <= Op::kTypeParam && t.depth > kMaxVisitDepth) {
-      return Fail(t.node, "maximum recursion depth exceeded during compilation");
-    }
+    if (t.op <= Op::kTypeParam && t.depth > kMaxVisitDepth) return FailTooDeep(t.node);
     switch (t.op) {
       case Op::kStmt:
       case Op::kStmtCont:
@@ -649,18 +667,26 @@ class SymtableBuilder {
   bool StepTypeParam(const Task& t);
   bool StepComprehensionExpr(const Task& t);
 
-  // Children of the task being stepped, in visiting order, go on the stack above mark_; Flush()
-  // reverses them there so that they pop in visiting order (no second buffer to copy from).
-  // Expressions that would only cost a task round trip get none, unless their depth would fail:
+  // A child is visited when its step pushes it, by a native call, as CPython's recursion does,
+  // while fewer than kNativeDepth steps are running natively: most trees are shallow, and a
+  // call costs less than a task's round trip through the stack. Deeper, children go on the
+  // explicit stack (the parser accepts trees thousands of levels deep): above mark_, in
+  // visiting order, and Flush() reverses them there so that they pop in visiting order. Either
+  // way a step's children run in order and each one's subtree before the next, so the errors
+  // and their order are CPython's; a step never mixes the two ways (the native depth is the
+  // same at each of its pushes).
+  // A failure in a child visited natively (or in a Name visited when pushed, below) is kept in
+  // failed_: no later child is visited, so no other error replaces it, and Run returns false.
+  // Expressions that would only cost a task get none, unless their depth would fail:
   //  - an Attribute only visits its value, one level deeper: the value is pushed in its place
   //    (`a.b.c` is one task, or none);
   //  - a Constant does nothing when visited;
-  //  - a Name pushed before any other child of this step would be the next task popped: it is
-  //    visited at once. Its failure is kept in failed_ (Run checks it after the step), and no
-  //    later child is visited, so no other error replaces it.
-  void Push(Op op, const Node* n, uint32_t depth, uint8_t phase = 0, uint8_t aux = 0,
-            const Node* n2 = nullptr) {
-    if (n == nullptr) return;
+  //  - a Name visited natively, or pushed before any other child of this step (it would be the
+  //    next task popped), is visited at once.
+  [[gnu::always_inline]] void Push(Op op, const Node* n, uint32_t depth, uint8_t phase = 0,
+                                   uint8_t aux = 0, const Node* n2 = nullptr) {
+    if (n == nullptr || failed_) return;
+    const bool native = native_depth_ < kNativeDepth;
     if (op == Op::kExpr) {
       while (n->kind == Kind::Attribute && depth <= kMaxVisitDepth) {
         n = NodeField(n, ast::AttributeFields::value);
@@ -668,21 +694,58 @@ class SymtableBuilder {
       }
       if (depth <= kMaxVisitDepth) {
         if (n->kind == Kind::Constant) return;
-        if (n->kind == Kind::Name && stack_.size() == mark_ && !failed_) {
+        if (n->kind == Kind::Name && (native || stack_.size() == mark_)) {
           failed_ = !VisitName(n);
           return;
         }
       }
     }
-    stack_.push({op, phase, aux, depth, n, n2});
+    if (native) {
+      // Inline, so that Step's dispatch folds on the constant `op` of most callers.
+      const size_t base = stack_.size();
+      ++native_depth_;
+      failed_ = !StepNow({op, phase, aux, depth, n, n2}, base) ||
+                (has_next_ && !RunContinuations(base));
+      --native_depth_;
+      mark_ = stack_.size();
+    } else {
+      stack_.push({op, phase, aux, depth, n, n2});
+    }
   }
-  void PushList(Op op, const List* list, uint32_t depth, uint32_t from = 0) {
+  /// The continuation of the task being stepped (its next phase), always its last push. After
+  /// a native step it runs when the step returns (RunContinuations), not one call deeper.
+  void Continue(Op op, const Node* n, uint32_t depth, uint8_t phase, uint8_t aux = 0,
+                const Node* n2 = nullptr) {
+    if (failed_) return;
+    if (native_depth_ < kNativeDepth) {
+      next_ = {op, phase, aux, depth, n, n2};
+      has_next_ = true;
+    } else {
+      stack_.push({op, phase, aux, depth, n, n2});
+    }
+  }
+  /// Steps `t` natively, then what it left on the stack above `base`; false on an error.
+  [[gnu::always_inline]] bool StepNow(const Task& t, size_t base) {
+    mark_ = base;
+    has_next_ = false;
+    return Step(t) && !failed_ && (stack_.size() == base || RunTasks(base));
+  }
+  /// The continuations (next_) of a step that ran natively, until one has none.
+  bool RunContinuations(size_t base);
+  [[gnu::always_inline]] void PushList(Op op, const List* list, uint32_t depth,
+                                       uint32_t from = 0) {
     for (uint32_t i = from; i < list->size; ++i) Push(op, list->items[i].node, depth);
   }
   void Flush() {
     stack_.ReverseFrom(mark_);
     mark_ = stack_.size();
   }
+  /// Steps the tasks above `base` on the stack until none is left; false on an error.
+  bool RunTasks(size_t base);
+  static constexpr uint32_t kNativeDepth = 128;
+  uint32_t native_depth_ = 0;  // steps running natively (called by Push)
+  Task next_{};                // the continuation a native step left (Continue)
+  bool has_next_ = false;
 
   // --- pass 2
   struct Frame;
@@ -709,7 +772,7 @@ class SymtableBuilder {
   std::vector<IdSet> mangled_sets_;
   WalkStack<Task> stack_;
   size_t mark_ = 0;  // stack_[mark_, end): pushed by the current step, not flushed yet
-  bool failed_ = false;  // a Name that Push visited failed (the error is in *error_)
+  bool failed_ = false;  // a child Push visited failed (the error is in *error_)
   std::string scratch_;
 
   uint32_t id_class_ = 0, id_classdict_ = 0;
@@ -823,7 +886,7 @@ uint32_t SymtableBuilder::EnterBlock(std::string_view name, ScopeType type, cons
   scope->table_ = table_;
   scope->index_ = index;
   scope->type_ = type;
-  scope->name_ = Name(Intern(name));
+  scope->name_ = name;  // the tree's or a literal: it outlives the table, as names_ does
   scope->lineno_ = lineno;
   scope->node_ = node;
   // Most scopes have a few symbols: start with room for them instead of growing 1, 2, 4, 8.
@@ -862,8 +925,15 @@ bool SymtableBuilder::AddDef(std::string_view name, uint32_t flag, const Node* l
 
 bool SymtableBuilder::AddDefHelper(std::string_view name, uint32_t flag, uint32_t block,
                                    const Node* loc, bool record) {
+  return DefineSymbol(name, flag, block, loc, record);
+}
+
+inline bool SymtableBuilder::DefineSymbol(std::string_view name, uint32_t flag, uint32_t block,
+                                          const Node* loc, bool record) {
   uint32_t id = MaybeMangle(cur_, name);
-  uint32_t index = FindSymbol(block, id);
+  // Symbols are only appended during this pass, so what the name last found stays true.
+  const SymbolTable::NameEntry& last = table_->names_[id];
+  uint32_t index = last.last_scope == block ? last.last_index : FindSymbol(block, id);
   uint32_t val = flag;
   if (index != SymbolTable::kNoId) {
     uint32_t old = S(block).symbols_[index].flags;
@@ -888,6 +958,8 @@ bool SymtableBuilder::AddDefHelper(std::string_view name, uint32_t flag, uint32_
   } else {
     S(block).symbols_[index].flags = val;
   }
+  table_->names_[id].last_scope = block;
+  table_->names_[id].last_index = index;
   if (record && loc) table_->AddOccurrence(loc, block, index, name);
   if (!(flag & kDefParam) && (flag & kDefGlobal)) {
     // st_global: the module's own table also learns about `global` declarations.
@@ -1033,7 +1105,7 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
       const Node* eh = t.node;
       if (t.phase == 0) {
         Push(Op::kExpr, NodeField(eh, F::type), t.depth + 1);
-        Push(Op::kExceptHandler, eh, t.depth, 1);
+        Continue(Op::kExceptHandler, eh, t.depth, 1);
         Flush();
         return true;
       }
@@ -1050,13 +1122,13 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
         case 0:
           b.comp_iter_target = true;
           Push(Op::kExpr, NodeField(lc, F::target), t.depth + 1);
-          Push(Op::kComprehension, lc, t.depth, 1);
+          Continue(Op::kComprehension, lc, t.depth, 1);
           break;
         case 1:
           b.comp_iter_target = false;
           b.comp_iter_expr++;
           Push(Op::kExpr, NodeField(lc, F::iter), t.depth + 1);
-          Push(Op::kComprehension, lc, t.depth, 2);
+          Continue(Op::kComprehension, lc, t.depth, 2);
           break;
         default:
           b.comp_iter_expr--;
@@ -1072,7 +1144,7 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
           EnterBlock("_annotation", ScopeType::kAnnotation, t.node, Line(t.node));
         }
         Push(Op::kExpr, t.node, t.depth + 1);
-        Push(Op::kAnnotation, t.node, t.depth, 1);
+        Continue(Op::kAnnotation, t.node, t.depth, 1);
         Flush();
       } else if (future_annotations_) {
         ExitBlock();
@@ -1090,7 +1162,7 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
         if (in_class && !AddDef("__classdict__", kUse, t.node, false)) return false;
         blocks_[cur_].scope_info = kInfo[t.aux];
         Push(Op::kExpr, t.node, t.depth + 1);
-        Push(Op::kBoundOrDefault, t.node, t.depth, 1, t.aux, t.node2);
+        Continue(Op::kBoundOrDefault, t.node, t.depth, 1, t.aux, t.node2);
         Flush();
       } else {
         ExitBlock();
@@ -1107,7 +1179,9 @@ bool SymtableBuilder::StepStmt(const Task& t) {
   const Node* s = t.node;
   const uint32_t d = t.depth + 1;  // depth of the statement's children
   const uint8_t phase = t.op == Op::kStmt ? 0 : t.phase;
-  auto cont = [&](uint8_t next, uint8_t aux = 0) { Push(Op::kStmtCont, s, t.depth, next, aux); };
+  auto cont = [&](uint8_t next, uint8_t aux = 0) {
+    Continue(Op::kStmtCont, s, t.depth, next, aux);
+  };
   switch (s->kind) {
     case Kind::FunctionDef:
     case Kind::AsyncFunctionDef: {
@@ -1425,13 +1499,13 @@ bool SymtableBuilder::StepExpr(const Task& t) {
       if (phase == 0) {
         PushList(Op::kExpr, ListField(args, A::defaults), d);
         PushList(Op::kExpr, ListField(args, A::kw_defaults), d);
-        Push(Op::kExprCont, e, t.depth, 1);
+        Continue(Op::kExprCont, e, t.depth, 1);
       } else if (phase == 1) {
         EnterBlock("lambda", ScopeType::kFunction, e, Line(e));
         table_->body_scopes_.push_back({e, cur_});
         if (!VisitArguments(args)) return false;
         Push(Op::kExpr, NodeField(e, ast::LambdaFields::body), d);
-        Push(Op::kExprCont, e, t.depth, 2);
+        Continue(Op::kExprCont, e, t.depth, 2);
       } else {
         ExitBlock();
       }
@@ -1459,7 +1533,7 @@ bool SymtableBuilder::StepExpr(const Task& t) {
       if (phase == 0) {
         if (!RaiseIfAnnotationBlock("yield expression", e)) return false;
         Push(Op::kExpr, NodeField(e, 0), d);  // Yield.value / YieldFrom.value
-        Push(Op::kExprCont, e, t.depth, 1);
+        Continue(Op::kExprCont, e, t.depth, 1);
       } else {
         switch (blocks_[cur_].comp) {
           case CompKind::kNone: break;
@@ -1525,9 +1599,9 @@ bool SymtableBuilder::VisitName(const Node* e) {
   std::string_view id = StrField(e, ast::NameFields::id);
   bool load =
       static_cast<ast::Singleton>(e->fields[ast::NameFields::ctx].integer) == ast::Singleton::Load;
-  if (!AddDef(id, load ? kUse : kDefLocal, e)) return false;
+  if (!DefineSymbol(id, load ? kUse : kDefLocal, cur_, e, true)) return false;
   // super() needs the __class__ cell.
-  return !(load && IsFunctionLikeType(S(cur_).type_) && id == "super" &&
+  return !(load && id == "super" && IsFunctionLikeType(S(cur_).type_) &&
            !AddDef("__class__", kUse, e, false));
 }
 
@@ -1575,7 +1649,7 @@ bool SymtableBuilder::StepComprehensionExpr(const Task& t) {
     case 0:
       blocks_[cur_].comp_iter_expr++;
       Push(Op::kExpr, NodeField(outermost, C::iter), d);
-      Push(Op::kExprCont, e, t.depth, 1);
+      Continue(Op::kExprCont, e, t.depth, 1);
       break;
     case 1:
       blocks_[cur_].comp_iter_expr--;
@@ -1586,7 +1660,7 @@ bool SymtableBuilder::StepComprehensionExpr(const Task& t) {
       if (!AddDef(".0", kDefParam, e, false)) return false;
       blocks_[cur_].comp_iter_target = true;
       Push(Op::kExpr, NodeField(outermost, C::target), d);
-      Push(Op::kExprCont, e, t.depth, 2);
+      Continue(Op::kExprCont, e, t.depth, 2);
       break;
     case 2:
       blocks_[cur_].comp_iter_target = false;
@@ -1596,7 +1670,7 @@ bool SymtableBuilder::StepComprehensionExpr(const Task& t) {
       }
       Push(Op::kExpr, value, d);
       Push(Op::kExpr, elt, d);
-      Push(Op::kExprCont, e, t.depth, 3);
+      Continue(Op::kExprCont, e, t.depth, 3);
       break;
     default:
       S(cur_).generator_ = kind == CompKind::kGenerator;
@@ -1628,7 +1702,7 @@ bool SymtableBuilder::StepPattern(const Task& t) {
       if (!cont) {
         PushList(Op::kExpr, ListField(p, ast::MatchMappingFields::keys), d);
         PushList(Op::kPattern, ListField(p, ast::MatchMappingFields::patterns), d);
-        Push(Op::kPatternCont, p, t.depth, 1);
+        Continue(Op::kPatternCont, p, t.depth, 1);
       } else if (HasStr(p, ast::MatchMappingFields::rest) &&
                  !AddDef(StrField(p, ast::MatchMappingFields::rest), kDefLocal, p)) {
         return false;
@@ -1642,7 +1716,7 @@ bool SymtableBuilder::StepPattern(const Task& t) {
     case Kind::MatchAs:
       if (!cont) {
         Push(Op::kPattern, NodeField(p, ast::MatchAsFields::pattern), d);
-        Push(Op::kPatternCont, p, t.depth, 1);
+        Continue(Op::kPatternCont, p, t.depth, 1);
       } else if (HasStr(p, ast::MatchAsFields::name) &&
                  !AddDef(StrField(p, ast::MatchAsFields::name), kDefLocal, p)) {
         return false;
@@ -1908,17 +1982,21 @@ bool SymtableBuilder::Analyze() {
   // The rest of analyze_block once every child is done.
   auto end = [&](Frame& f) {
     Scope& ste = S(f.scope);
-    // Splice the children of inlined comprehensions into our children.
-    std::vector<const Scope*> spliced;
-    spliced.reserve(ste.children_.size());
-    for (const Scope* c : ste.children_) {
-      if (c->inlined_) {
-        spliced.insert(spliced.end(), c->children_.begin(), c->children_.end());
-      } else {
-        spliced.push_back(c);
+    // Splice the children of inlined comprehensions into our children (a new vector only
+    // when there is one: most scopes have none).
+    if (std::any_of(ste.children_.begin(), ste.children_.end(),
+                    [](const Scope* c) { return c->inlined_; })) {
+      std::vector<const Scope*> spliced;
+      spliced.reserve(ste.children_.size());
+      for (const Scope* c : ste.children_) {
+        if (c->inlined_) {
+          spliced.insert(spliced.end(), c->children_.begin(), c->children_.end());
+        } else {
+          spliced.push_back(c);
+        }
       }
+      ste.children_.swap(spliced);
     }
-    ste.children_.swap(spliced);
     if (IsFunctionLikeType(ste.type_)) {
       for (size_t i = 0; i < ste.symbols_.size(); ++i) {
         if (f.scopes[i] != Binding::kLocal) continue;
@@ -1983,6 +2061,28 @@ void SymtableBuilder::Finish() {
   std::sort(table_->type_param_scopes_.begin(), table_->type_param_scopes_.end(), by_node);
 }
 
+bool SymtableBuilder::RunContinuations(size_t base) {
+  while (has_next_) {
+    if (!StepNow(Task(next_), base)) return false;
+  }
+  return true;
+}
+
+bool SymtableBuilder::RunTasks(size_t base) {
+  while (stack_.size() > base) {
+    Task t = stack_.pop();
+    mark_ = stack_.size();
+    // A Name, the commonest task, is visited here: it pushes nothing, so Step's dispatch (and
+    // its depth check, which a name within the limit passes) can be skipped.
+    if (t.op == Op::kExpr && t.node->kind == Kind::Name && t.depth <= kMaxVisitDepth) {
+      if (!VisitName(t.node)) return false;
+      continue;
+    }
+    if (!Step(t) || failed_) return false;
+  }
+  return true;
+}
+
 bool SymtableBuilder::Run(ParseError* error) {
   error_ = error;
   id_class_ = Intern("__class__");
@@ -1994,17 +2094,7 @@ bool SymtableBuilder::Run(ParseError* error) {
   table_->body_scopes_.push_back({mod, 0});
   PushList(Op::kStmt, ListField(mod, ast::ModuleFields::body), 1);
   Flush();
-  while (!stack_.empty()) {
-    Task t = stack_.pop();
-    mark_ = stack_.size();
-    // A Name, the commonest task, is visited here: it pushes nothing, so Step's dispatch (and
-    // its depth check, which a name within the limit passes) can be skipped.
-    if (t.op == Op::kExpr && t.node->kind == Kind::Name && t.depth <= kMaxVisitDepth) {
-      if (!VisitName(t.node)) return false;
-      continue;
-    }
-    if (!Step(t) || failed_) return false;
-  }
+  if (failed_ || !RunTasks(0)) return false;
   ExitBlock();
   if (!Analyze()) return false;
   Finish();

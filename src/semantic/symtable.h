@@ -162,7 +162,7 @@ class Scope {
   bool hashed_ = false;  // its symbols are in SymbolTable's hash (else found by scanning the ids)
   /// The first kScanIds ids of symbol_ids_, the rest kNoId: FindSymbol compares all of them,
   /// without a branch per symbol (a scan that stops at the match mispredicts where it stops).
-  static constexpr uint32_t kScanIds = 16;
+  static constexpr uint32_t kScanIds = 32;
   std::array<uint32_t, kScanIds> scan_ids_ = FreshScanIds();
   static constexpr std::array<uint32_t, kScanIds> FreshScanIds() {
     std::array<uint32_t, kScanIds> a{};
@@ -273,7 +273,7 @@ class SymbolTable {
   bool Oversized() const;
 
   /// The name with interned id `id` (NameResolution::name_id, Scope::symbol_id).
-  std::string_view NameOf(uint32_t id) const { return names_[id]; }
+  std::string_view NameOf(uint32_t id) const { return names_[id].name; }
 
  private:
   friend class SymtableBuilder;
@@ -320,6 +320,8 @@ class SymbolTable {
   Scope* top_ = nullptr;
   /// Interns `name` (which must outlive the table); returns its id.
   uint32_t InternId(std::string_view name);
+  /// InternId for a name not in the table, out of line: the lookup stays a small function.
+  [[gnu::noinline]] uint32_t AddName(std::string_view name, uint32_t hash, uint64_t first);
   /// Records symbol `index` of `scope` under name `id` (kNoId as index removes it), after the
   /// scope's symbol_ids_ changed. Scopes of up to kScanSymbols symbols are not hashed: FindSymbol
   /// scans their ids.
@@ -334,7 +336,14 @@ class SymbolTable {
 
   // Open-addressing hash tables (linear probing, power-of-two sizes): the analysis does one
   // name lookup per name occurrence, where node-based maps cost more than the parse.
-  std::vector<std::string_view> names_;    // id -> name
+  struct NameEntry {
+    std::string_view name;
+    /// The symbol the builder last found or added under this name (scope kNoId: none yet).
+    /// A name mostly recurs in the block that last saw it, where this is the lookup.
+    uint32_t last_scope = kNoId;
+    uint32_t last_index = 0;
+  };
+  std::vector<NameEntry> names_;  // by id
   /// A name's slot holds what tells most names apart without reading names_: its hash, its
   /// first 8 bytes and its size (which with those bytes is the whole of a name of up to 8).
   struct NameSlot {

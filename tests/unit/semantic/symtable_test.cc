@@ -152,6 +152,28 @@ TEST(Symtable, WalrusGlobalNonlocalAndTheTopQuirk) {
             "    v: global local assigned\n");
 }
 
+// The builder remembers the symbol each name last found; `x` alternates between three scopes,
+// and each use still lands in its own scope's symbol.
+TEST(Symtable, ANameAlternatingBetweenScopesKeepsOneSymbolPerScope) {
+  EXPECT_EQ(Scopes("x = 1\n"
+                   "def f():\n"
+                   "    x = 2\n"
+                   "    def g():\n"
+                   "        return x\n"
+                   "    return x\n"
+                   "print(x)\n"
+                   "del x\n"),
+            "module top 0\n"
+            "  f: global local assigned namespace\n"
+            "  print: referenced global\n"
+            "  x: referenced global local assigned\n"
+            "  function f 2\n"
+            "    g: local assigned namespace\n"
+            "    x: referenced local assigned\n"
+            "    function g 4\n"
+            "      x: referenced free\n");
+}
+
 TEST(Symtable, SyntaxErrorsAtCPythonsPositions) {
   EXPECT_EQ(Scopes("nonlocal x\n"), "error 1:1: nonlocal declaration not allowed at module level");
   EXPECT_EQ(Scopes("def f():\n    nonlocal x\n"), "error 2:5: no binding for nonlocal 'x' found");
@@ -384,10 +406,11 @@ TEST(Symtable, AReusedTableGivesWhatAFreshOneGives) {
       "type T[X: int = str] = list[X]\nclass D[U](T):\n    def m[V](self) -> U | V: ...\n",
       "x = 1\n",
       "import os.path as p, sys\nfrom . import z\ntry:\n    pass\nexcept E as e:\n    del e\n",
-      // A comprehension inlined into a class body, with more than 16 names (its symbols go to
+      // A comprehension inlined into a class body, with more than 32 names (its symbols go to
       // the hash), from which `__class__` is removed.
       "class K:\n    y = [__class__ for (a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13,"
-      " a14, a15, a16, a17, a18) in x if a18]\n    def m(self):\n        return y\n",
+      " a14, a15, a16, a17, a18, a19, a20, a21, a22, a23, a24, a25, a26, a27, a28, a29, a30,"
+      " a31, a32, a33, a34) in x if a34]\n    def m(self):\n        return y\n",
   };
   std::string big;
   for (int i = 0; i < 300; ++i) {
@@ -439,7 +462,7 @@ TEST(Symtable, AReusedTableGivesWhatAFreshOneGives) {
 
 TEST(Symtable, LookupAfterDunderClassIsRemovedFromASmallComprehension) {
   // The inlined comprehension's symbols: .0, a, __class__, b; __class__ is removed from it, and
-  // a scope of up to 16 symbols finds them by comparing its fixed array of ids, which the removal
+  // a scope of up to 32 symbols finds them by comparing its fixed array of ids, which the removal
   // must refresh (b moves from index 3 to 2).
   ParsedModule module = Parse("class K:\n    y = [b for a in x if __class__ for b in a]\n");
   ASSERT_TRUE(module.ok());

@@ -128,6 +128,28 @@ TEST(SymtableTree, HugeChainIsAnErrorNotACrash) {
   EXPECT_EQ(error.lineno, 1u);
 }
 
+// The builder visits shallow levels by native calls and deeper ones on its explicit stack: a
+// tree that crosses between the two still inserts its names in CPython's visiting order.
+// `p0 + ((p1 + ((... z ...) + q1)) + q0)`, 600 levels deep, visits p0..p299, z, q299..q0.
+TEST(SymtableTree, DeepTreeKeepsVisitingOrder) {
+  Trees t;
+  constexpr int kLevels = 300;
+  Node* e = t.Name("z");
+  std::vector<std::string> names(2 * kLevels + 1);
+  names[kLevels] = "z";
+  for (int i = kLevels - 1; i >= 0; --i) {
+    names[i] = "p" + std::to_string(i);
+    names[2 * kLevels - i] = "q" + std::to_string(i);
+    e = t.Add(t.Name(names[i]), t.Add(e, t.Name(names[2 * kLevels - i])));
+  }
+  ParseError error;
+  auto table = Build(t.Module(e), &error);
+  ASSERT_NE(table, nullptr) << error.message;
+  std::vector<std::string> inserted;
+  for (const Symbol& s : table->top().symbols()) inserted.emplace_back(s.name);
+  EXPECT_EQ(inserted, names);
+}
+
 // `lambda x: lambda: ... lambda: x`, 2500 scopes deep: every inner lambda passes `x` down as a
 // free variable, and the outermost lambda owns it as a cell.
 TEST(SymtableTree, DeeplyNestedScopesResolveToTheOutermostBinding) {
