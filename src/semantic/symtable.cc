@@ -60,6 +60,14 @@ std::string_view StrField(const Node* n, uint32_t i) {
   return s ? s->view() : std::string_view();
 }
 bool HasStr(const Node* n, uint32_t i) { return n->fields[i].str != nullptr; }
+/// The name an import alias binds: `asname`, else the first part of the dotted `name` ("*" for a
+/// star import).
+std::string_view AliasStoreName(const Node* a) {
+  std::string_view name = HasStr(a, ast::aliasFields::asname)
+                              ? StrField(a, ast::aliasFields::asname)
+                              : StrField(a, ast::aliasFields::name);
+  return name.substr(0, name.find('.'));
+}
 
 // FunctionDef/AsyncFunctionDef, For/AsyncFor, With/AsyncWith and Try/TryStar share layouts.
 static_assert(int{ast::FunctionDefFields::type_params} == int{ast::AsyncFunctionDefFields::type_params});
@@ -412,31 +420,27 @@ const Scope* SymbolTable::TypeParamsScopeOf(const ast::Node* node) const {
 
 // Inline into the builder's DefineSymbol, once per name occurrence.
 [[gnu::always_inline]] inline void SymbolTable::AddOccurrence(const ast::Node* node,
-                                                              uint32_t scope, uint32_t symbol,
-                                                              std::string_view identifier) {
-  occurrences_.push_back({node, scope, symbol, identifier, kNoId, 0});
-  Link(static_cast<uint32_t>(occurrences_.size() - 1));  // while the node is in cache
-}
-
-void SymbolTable::Link(uint32_t o) {
-  Occurrence& occ = occurrences_[o];
-  occ.next = kNoId;
-  occ.tail = o;
+                                                              uint32_t scope, uint32_t symbol) {
+  const uint32_t o = static_cast<uint32_t>(occurrences_.size());
   // A number left by a table built earlier over the same tree refers to no earlier occurrence of
-  // this node here, so the node starts a chain.
-  const uint32_t a = occ.node->aux;
-  if (a != 0 && a - 1 < o && occurrences_[a - 1].node == occ.node) {
-    Occurrence& head = occurrences_[a - 1];
-    occurrences_[head.tail].next = o;
-    head.tail = o;
+  // this node here, so the node starts its run.
+  const uint32_t a = node->aux;
+  if (a != 0 && a - 1 < o && occurrences_[a - 1].node == node) {
+    if (occurrences_[o - 1].node != node) {  // a walrus target, recorded again
+      assert(occurrences_[a - 1].scope == scope && occurrences_[a - 1].symbol == symbol);
+      return;
+    }
   } else {
-    occ.node->aux = o + 1;
+    node->aux = o + 1;
   }
+  occurrences_.push_back({node, scope, symbol});
 }
 
 void SymbolTable::IndexOccurrences() {
-  for (const Occurrence& o : occurrences_) o.node->aux = 0;
-  for (uint32_t o = 0; o < occurrences_.size(); ++o) Link(o);
+  for (uint32_t o = 0; o < occurrences_.size(); ++o) {
+    const ast::Node* node = occurrences_[o].node;
+    if (o == 0 || occurrences_[o - 1].node != node) node->aux = o + 1;
+  }
 }
 
 uint32_t SymbolTable::SearchOccurrence(const ast::Node* node) const {
@@ -446,12 +450,49 @@ uint32_t SymbolTable::SearchOccurrence(const ast::Node* node) const {
   return kNoId;
 }
 
+namespace {
+
+/// The name as written that occurrence `k` of `node` recorded (the builder's AddDef calls):
+/// Global/Nonlocal record one per name, the other nodes one.
+std::string_view RecordedIdentifier(const Node* node, uint32_t k) {
+  switch (node->kind) {
+    case Kind::Global:
+    case Kind::Nonlocal:
+      return ListField(node, 0)->items[k].str->view();  // Global.names / Nonlocal.names
+    case Kind::Name:
+      return StrField(node, ast::NameFields::id);
+    case Kind::arg:
+      return StrField(node, ast::argFields::arg);
+    case Kind::alias:
+      return AliasStoreName(node);
+    case Kind::FunctionDef:
+      return StrField(node, ast::FunctionDefFields::name);
+    case Kind::AsyncFunctionDef:
+      return StrField(node, ast::AsyncFunctionDefFields::name);
+    case Kind::ClassDef:
+      return StrField(node, ast::ClassDefFields::name);
+    case Kind::ExceptHandler:
+      return StrField(node, ast::ExceptHandlerFields::name);
+    case Kind::MatchAs:
+      return StrField(node, ast::MatchAsFields::name);
+    case Kind::MatchStar:
+      return StrField(node, ast::MatchStarFields::name);
+    case Kind::MatchMapping:
+      return StrField(node, ast::MatchMappingFields::rest);
+    default:  // TypeVar/ParamSpec/TypeVarTuple
+      return StrField(node, 0);
+  }
+}
+
+}  // namespace
+
 SymbolTable::SymbolRef SymbolTable::FindOccurrence(const ast::Node* node,
                                                    std::string_view identifier) const {
-  for (uint32_t o = FirstOccurrence(node); o != kNoId; o = occurrences_[o].next) {
-    const Occurrence& occ = occurrences_[o];
-    if (identifier.empty() || occ.identifier == identifier) {
-      return {scopes_[occ.scope].get(), occ.symbol};
+  const uint32_t first = FirstOccurrence(node);
+  if (first == kNoId) return {};
+  for (uint32_t o = first; o < occurrences_.size() && occurrences_[o].node == node; ++o) {
+    if (identifier.empty() || RecordedIdentifier(node, o - first) == identifier) {
+      return {scopes_[occurrences_[o].scope].get(), occurrences_[o].symbol};
     }
   }
   return {};
@@ -962,7 +1003,7 @@ inline bool SymtableBuilder::DefineSymbol(std::string_view name, uint32_t flag, 
   }
   table_->names_[id].last_scope = block;
   table_->names_[id].last_index = index;
-  if (record && loc) table_->AddOccurrence(loc, block, index, name);
+  if (record && loc) table_->AddOccurrence(loc, block, index);
   if (!(flag & kDefParam) && (flag & kDefGlobal)) {
     // st_global: the module's own table also learns about `global` declarations.
     uint32_t top = 0;
@@ -1027,16 +1068,13 @@ bool SymtableBuilder::VisitArguments(const Node* a) {
 }
 
 bool SymtableBuilder::VisitAlias(const Node* a) {
-  std::string_view name = HasStr(a, ast::aliasFields::asname)
-                              ? StrField(a, ast::aliasFields::asname)
-                              : StrField(a, ast::aliasFields::name);
-  if (name == "*") {
+  std::string_view store = AliasStoreName(a);
+  if (store == "*") {
     if (S(cur_).type_ != ScopeType::kModule) {
       return Fail(a, "import * only allowed at module level");
     }
     return true;
   }
-  std::string_view store = name.substr(0, name.find('.'));
   return AddDef(store, kDefImport, a);
 }
 

@@ -278,13 +278,12 @@ class SymbolTable {
  private:
   friend class SymtableBuilder;
   friend class Scope;
+  /// 16 bytes, written once per name the builder records: the name as written is not kept (only
+  /// FindOccurrence with an identifier asks for it, and reads it from the node again).
   struct Occurrence {
     const ast::Node* node;
     uint32_t scope;
     uint32_t symbol;
-    std::string_view identifier;  // as written (before mangling)
-    uint32_t next;                // the node's next occurrence, kNoId for none
-    uint32_t tail;                // for the node's first occurrence: its last one so far
   };
   struct ScopeKey {
     const ast::Node* node;
@@ -297,15 +296,16 @@ class SymbolTable {
   /// Index of the symbol `id` in scope `scope`, or kNoId. `id` is an interned id (never kNoId,
   /// which marks the unused slots a small scope compares).
   uint32_t FindSymbol(uint32_t scope, uint32_t id) const;
-  /// Records an occurrence and indexes it by node (Node::aux, the chain of Occurrence::next).
-  void AddOccurrence(const ast::Node* node, uint32_t scope, uint32_t symbol,
-                     std::string_view identifier);
+  /// Records an occurrence and indexes it by node (Node::aux). A node's occurrences are
+  /// consecutive: only Global/Nonlocal record several (one per name, in order), and the one node
+  /// recorded again later, a walrus target in a comprehension, records the same symbol twice
+  /// (the second record is dropped).
+  void AddOccurrence(const ast::Node* node, uint32_t scope, uint32_t symbol);
   /// Indexes every occurrence again, after the builder removed some (RemoveSymbol).
   void IndexOccurrences();
-  /// Appends occurrence `o` to its node's chain, or starts the chain.
-  void Link(uint32_t o);
   /// The first occurrence of `node`, or kNoId: Node::aux - 1, when it still refers to this node
-  /// (a table built later over the same tree overwrites it; then a search).
+  /// (a table built later over the same tree overwrites it; then a search). The node's other
+  /// occurrences follow it.
   uint32_t FirstOccurrence(const ast::Node* node) const {
     if (node == nullptr || node->aux == 0) return kNoId;  // no table recorded the node
     uint32_t o = node->aux - 1;
@@ -363,7 +363,7 @@ class SymbolTable {
   std::vector<SymbolSlot> spare_symbol_slots_;
   size_t symbol_count_ = 0;                // occupied or removed slots
   // In recording order. Node -> its first occurrence: Node::aux holds its index + 1 (set by
-  // AddOccurrence); the later occurrences of a node follow Occurrence::next.
+  // AddOccurrence); the node's other occurrences follow it.
   std::vector<Occurrence> occurrences_;
   bool occurrences_reindex_ = false;            // occurrences were removed: index them again
   std::vector<ScopeKey> body_scopes_;           // sorted by node

@@ -483,5 +483,52 @@ TEST(Symtable, LookupAfterDunderClassIsRemovedFromASmallComprehension) {
   EXPECT_GT(checked, 0);
 }
 
+TEST(Symtable, ResolvesEachNameOfAGlobalStatementAndARecordedAgainWalrusTarget) {
+  // A node's occurrences are consecutive records, and the identifier picks among them by
+  // position: `global` records one per name (`__b` mangled). The walrus target is recorded
+  // twice, around its value's names; the second record is dropped, and the names after it keep
+  // their own records.
+  ParsedModule module = Parse(
+      "class K:\n"
+      "    def m(self):\n"
+      "        global a, __b, a, c\n"
+      "        return [(w := b + a) for b in c], w\n");
+  ASSERT_TRUE(module.ok());
+  ParseError error;
+  auto table = BuildSymbolTable(module, &error);
+  ASSERT_TRUE(table);
+  const Node* global = nullptr;
+  const Scope* m = nullptr;
+  std::vector<const Node*> names;
+  for (const Node* n : AllNodes(module.root())) {
+    if (n->kind == Kind::Global) global = n;
+    if (n->kind == Kind::FunctionDef) m = table->ScopeOf(n);
+    if (n->kind == Kind::Name) names.push_back(n);
+  }
+  ASSERT_NE(global, nullptr);
+  EXPECT_EQ(table->Resolve(global).symbol->name, "a");
+  EXPECT_EQ(table->Resolve(global, "a").symbol->name, "a");
+  NameResolution b = table->Resolve(global, "__b");
+  ASSERT_NE(b.symbol, nullptr);
+  EXPECT_EQ(b.symbol->name, "_K__b");
+  EXPECT_EQ(b.binding, Binding::kGlobalExplicit);
+  EXPECT_EQ(table->Resolve(global, "c").symbol->name, "c");
+  EXPECT_EQ(table->Resolve(global, "_K__b").symbol, nullptr);  // not as written
+  EXPECT_EQ(table->Resolve(global, "w").symbol, nullptr);
+  int checked = 0;
+  for (const Node* n : names) {
+    std::string_view id = n->fields[ast::NameFields::id].str->view();
+    if (id == "self") continue;
+    NameResolution r = table->Resolve(n);
+    ASSERT_NE(r.symbol, nullptr) << id;
+    EXPECT_EQ(r.symbol->name, id);
+    EXPECT_EQ(table->Resolve(n, id).symbol, r.symbol);
+    EXPECT_EQ(table->Resolve(n, "x").symbol, nullptr);
+    if (id == "w") EXPECT_EQ(r.owner, m) << "bound in m, from the comprehension too";
+    ++checked;
+  }
+  EXPECT_EQ(checked, 6);  // w b a b c in the comprehension, then w
+}
+
 }  // namespace
 }  // namespace ast2graph::semantic
