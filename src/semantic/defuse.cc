@@ -28,11 +28,12 @@ using OccType = RdType;
 
 constexpr uint32_t kNoRef = 0xffffffffu;
 
+/// An occurrence of a binding in a flow. Its type is kept only in the RdOcc beside it: 16 bytes,
+/// not 24 (a module's occurrences are written, then read again once every flow is expanded).
 struct Occ {
-  OccType type;
   uint32_t key;
+  uint32_t ref;  ///< a use that is the callee or base class of buf_.refs[ref], else kNoRef
   const Node* node;
-  uint32_t ref = kNoRef;  ///< a use that is the callee or base class of buf_.refs[ref]
 };
 
 /// Lists of nodes per key in one array, each linked from its latest entry: no allocation per key.
@@ -204,17 +205,18 @@ struct WalkItem {
 
 /// What def-use needs of a symbol, worked out at its first occurrence (a symbol's binding is the
 /// same at every occurrence): the symbol table's resolution is not repeated per name.
+/// 16 bytes, filled for every symbol of the module: the binding's owner is read from key_list
+/// where it is needed (a definition made outside the owner's flow), not stored here.
 struct SymbolInfo {
   static constexpr uint32_t kUnset = 0xffffffffu;
   uint32_t key = kUnset;        ///< dense id of its binding; kNone when it has no owner
   uint32_t local = 0;           ///< BindingKey::local of `key`
   uint32_t class_key = kUnset;  ///< from_class_namespace: the module's binding of the name
-  uint32_t owner_index = 0;     ///< Scope::index() of the binding's owner
-  /// The owner when an occurrence runs in the owner's flow (it is in the owner's scope, or in a
-  /// comprehension CPython inlines into it, PEP 709; not in a lambda, generator expression or
-  /// annotation scope), else null: such occurrences take part in the owner's reaching
-  /// definitions, the others are resolved flow-insensitively.
-  const Scope* flow_owner = nullptr;
+  /// The owner's Scope::index() when an occurrence runs in the owner's flow (it is in the
+  /// owner's scope, or in a comprehension CPython inlines into it, PEP 709; not in a lambda,
+  /// generator expression or annotation scope), else kUnset: such occurrences take part in the
+  /// owner's reaching definitions, the others are resolved flow-insensitively.
+  uint32_t flow_owner = kUnset;
 };
 
 /// Bytes a buffer holds (DefUseBuffers::Trim).
@@ -372,6 +374,7 @@ class DefUse {
       buf_.states[i].scope = table_.ScopeOf(flows[i].scope);
       if (buf_.states[i].scope == nullptr) continue;
       cur_ = &buf_.states[i];
+      cur_index_ = cur_->scope->index();
       Expand();
     }
     cur_ = nullptr;
@@ -424,8 +427,7 @@ class DefUse {
     NameResolution r = table_.ResolveSymbol(table_.scope(ref.scope), ref.index);
     const Scope* sc = r.scope;
     while (sc != nullptr && sc != r.owner && sc->is_inlined()) sc = sc->parent();
-    info->flow_owner = sc != nullptr && sc == r.owner ? r.owner : nullptr;
-    if (r.owner != nullptr) info->owner_index = r.owner->index();
+    info->flow_owner = sc != nullptr && sc == r.owner ? r.owner->index() : kUnset;
     if (r.owner == nullptr) {
       info->key = kNone;
       return;
@@ -792,8 +794,8 @@ class DefUse {
   void Use(const Node* name, uint32_t ref = kNoRef) {
     const SymbolInfo* info = InfoOf(name);
     if (info == nullptr) return;
-    if (info->flow_owner == cur_->scope) {
-      AddOcc({OccType::kUse, info->key, name, ref}, info->local);
+    if (info->flow_owner == cur_index_) {
+      AddOcc(OccType::kUse, {info->key, ref, name}, info->local);
       return;
     }
     buf_.loose.push({name, info->key, ref});
@@ -807,28 +809,28 @@ class DefUse {
     const SymbolInfo* info = InfoOf(def);
     if (info == nullptr) return;
     buf_.all_defs.Add(info->key, def);
-    if (info->flow_owner == cur_->scope) {
-      AddOcc({conditional ? OccType::kGen : OccType::kDef, info->key, def}, info->local);
+    if (info->flow_owner == cur_index_) {
+      AddOcc(conditional ? OccType::kGen : OccType::kDef, {info->key, kNoRef, def}, info->local);
     } else {
       buf_.remote_defs.Add(info->key, def);
-      buf_.owns_remote[info->owner_index] = 1;
+      buf_.owns_remote[buf_.key_list[info->key].owner->index()] = 1;
     }
   }
 
   void Kill(const Node* node) {
     const SymbolInfo* info = InfoOf(node);
     if (info == nullptr) return;
-    if (info->flow_owner == cur_->scope) {
-      AddOcc({OccType::kKill, info->key, node}, info->local);
+    if (info->flow_owner == cur_index_) {
+      AddOcc(OccType::kKill, {info->key, kNoRef, node}, info->local);
     }
   }
 
   /// An occurrence of the current flow, `local` its binding's number there (forced inline: one
   /// per name, and GCC kept it a call).
-  [[gnu::always_inline]] void AddOcc(const Occ& occ, uint32_t local) {
+  [[gnu::always_inline]] void AddOcc(OccType type, const Occ& occ, uint32_t local) {
     buf_.occs.push(occ);
-    buf_.rd_occs.push({occ.type, local});
-    cur_->uses += occ.type == OccType::kUse ? 1 : 0;
+    buf_.rd_occs.push({type, local});
+    cur_->uses += type == OccType::kUse ? 1 : 0;
   }
 
   // ---- reaching definitions ----
@@ -873,7 +875,7 @@ class DefUse {
     for (uint32_t def : buf_.rd_result.exit_defs)
       AddExport(buf_.key_list[occs[def].key].name, occs[def].node);
     for (uint32_t i = 0; remote && i < num_occs; ++i) {
-      if (occs[i].type != OccType::kUse) continue;
+      if (problem.occs[i].type != OccType::kUse) continue;
       buf_.remote_defs.ForEach(occs[i].key,
                                [&](const Node* d) { AddData(occs[i], d); });
     }
@@ -1095,6 +1097,7 @@ class DefUse {
   const ModuleContext& context_;
   FileSemantics* out_;
   FlowState* cur_ = nullptr;
+  uint32_t cur_index_ = 0;  ///< cur_->scope->index()
 
   DefUseBuffers& buf_;  ///< occurrences, walk stack, solver scratch, per-symbol and per-key tables
   std::unordered_map<const Node*, const Node*> lambda_of_;
