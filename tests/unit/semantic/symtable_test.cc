@@ -524,7 +524,9 @@ TEST(Symtable, ResolvesEachNameOfAGlobalStatementAndARecordedAgainWalrusTarget) 
     EXPECT_EQ(r.symbol->name, id);
     EXPECT_EQ(table->Resolve(n, id).symbol, r.symbol);
     EXPECT_EQ(table->Resolve(n, "x").symbol, nullptr);
-    if (id == "w") EXPECT_EQ(r.owner, m) << "bound in m, from the comprehension too";
+    if (id == "w") {
+      EXPECT_EQ(r.owner, m) << "bound in m, from the comprehension too";
+    }
     ++checked;
   }
   EXPECT_EQ(checked, 6);  // w b a b c in the comprehension, then w
