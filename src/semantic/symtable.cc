@@ -70,6 +70,7 @@ std::string_view AliasStoreName(const Node* a) {
 }
 
 // FunctionDef/AsyncFunctionDef, For/AsyncFor, With/AsyncWith and Try/TryStar share layouts.
+static_assert(int{ast::FunctionDefFields::name} == int{ast::AsyncFunctionDefFields::name});
 static_assert(int{ast::FunctionDefFields::type_params} == int{ast::AsyncFunctionDefFields::type_params});
 static_assert(int{ast::FunctionDefFields::returns} == int{ast::AsyncFunctionDefFields::returns});
 static_assert(int{ast::ForFields::orelse} == int{ast::AsyncForFields::orelse});
@@ -466,9 +467,8 @@ std::string_view RecordedIdentifier(const Node* node, uint32_t k) {
     case Kind::alias:
       return AliasStoreName(node);
     case Kind::FunctionDef:
-      return StrField(node, ast::FunctionDefFields::name);
     case Kind::AsyncFunctionDef:
-      return StrField(node, ast::AsyncFunctionDefFields::name);
+      return StrField(node, ast::FunctionDefFields::name);
     case Kind::ClassDef:
       return StrField(node, ast::ClassDefFields::name);
     case Kind::ExceptHandler:

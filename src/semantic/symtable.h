@@ -261,12 +261,6 @@ class SymbolTable {
   /// Number of scopes (Scope::index() is below it) and of interned names.
   size_t scope_count() const { return scope_count_; }
   size_t name_count() const { return names_.size(); }
-  /// Number of symbols over all scopes.
-  size_t symbol_total() const {
-    size_t n = 0;
-    for (size_t i = 0; i < scope_count_; ++i) n += scopes_[i]->symbols().size();
-    return n;
-  }
   /// Empties the table for another module, keeping its scope objects and buffers.
   void Reset();
   /// Whether the table grew so much (a huge module) that reusing it would hold memory.
