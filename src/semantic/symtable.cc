@@ -165,6 +165,10 @@ bool Scope::IsLocal(const Symbol& s) const {
          (name_ == "top" && s.Has(kDefBound));
 }
 
+uint32_t Scope::lineno() const {
+  return line_offset_ == kNoLine ? 0 : table_->lines_->Line(line_offset_);
+}
+
 bool Scope::IsNamespace(const Symbol& s) const {
   for (const Scope* c : children_) {
     if (c->name_ == s.name) return true;
@@ -590,7 +594,9 @@ class SymtableBuilder {
  public:
   SymtableBuilder(const Node* root, std::string_view text, const ast::LineTable& lines,
                   SymbolTable* table)
-      : root_(root), text_(text), lines_(lines), table_(table) {}
+      : root_(root), text_(text), lines_(lines), table_(table) {
+    table_->lines_ = &lines;
+  }
 
   bool Run(ParseError* error);
 
@@ -656,11 +662,12 @@ class SymtableBuilder {
     return Fail(at, "maximum recursion depth exceeded during compilation");
   }
   bool FailAtDirective(uint32_t block, uint32_t id, std::string message);
-  uint32_t Line(const Node* n) const { return lines_.Line(n->begin); }
 
   // --- pass 1
   bool ParseFuture();
-  uint32_t EnterBlock(std::string_view name, ScopeType type, const Node* node, uint32_t lineno);
+  /// Opens a scope whose lineno() is the line `line_node` starts on (the module: null).
+  uint32_t EnterBlock(std::string_view name, ScopeType type, const Node* node,
+                      const Node* line_node);
   void ExitBlock();
   bool AddDef(std::string_view name, uint32_t flag, const Node* loc, bool record = true);
   bool AddDefHelper(std::string_view name, uint32_t flag, uint32_t block, const Node* loc,
@@ -918,7 +925,7 @@ bool SymtableBuilder::ParseFuture() {
 }
 
 uint32_t SymtableBuilder::EnterBlock(std::string_view name, ScopeType type, const Node* node,
-                                     uint32_t lineno) {
+                                     const Node* line_node) {
   uint32_t index = static_cast<uint32_t>(table_->scope_count_++);
   if (index == table_->scopes_.size()) {
     table_->scopes_.push_back(std::make_unique<Scope>());
@@ -930,7 +937,7 @@ uint32_t SymtableBuilder::EnterBlock(std::string_view name, ScopeType type, cons
   scope->index_ = index;
   scope->type_ = type;
   scope->name_ = name;  // the tree's or a literal: it outlives the table, as names_ does
-  scope->lineno_ = lineno;
+  scope->line_offset_ = line_node == nullptr ? Scope::kNoLine : line_node->begin;
   scope->node_ = node;
   // Most scopes have a few symbols: start with room for them instead of growing 1, 2, 4, 8.
   scope->symbols_.reserve(8);
@@ -1025,7 +1032,7 @@ bool SymtableBuilder::EnterTypeParamBlock(std::string_view name, const Node* nod
                                           bool has_defaults, bool has_kwdefaults,
                                           bool is_class) {
   ScopeType current = S(cur_).type_;
-  EnterBlock(name, ScopeType::kTypeParameters, node, Line(node));
+  EnterBlock(name, ScopeType::kTypeParameters, node, node);
   table_->type_param_scopes_.push_back({node, cur_});
   if (current == ScopeType::kClass) {
     S(cur_).can_see_class_scope_ = true;
@@ -1181,7 +1188,7 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
     case Op::kAnnotation:  // symtable_visit_annotation of 3.13
       if (t.phase == 0) {
         if (future_annotations_) {
-          EnterBlock("_annotation", ScopeType::kAnnotation, t.node, Line(t.node));
+          EnterBlock("_annotation", ScopeType::kAnnotation, t.node, t.node);
         }
         Push(Op::kExpr, t.node, t.depth + 1);
         Continue(Op::kAnnotation, t.node, t.depth, 1);
@@ -1197,7 +1204,7 @@ bool SymtableBuilder::StepConstruct(const Task& t) {
       if (t.phase == 0) {
         bool in_class = S(cur_).can_see_class_scope_;
         std::string_view name = StrField(t.node2, 0);  // TypeVar/ParamSpec/TypeVarTuple.name
-        EnterBlock(name, ScopeType::kTypeVariable, t.node2, Line(t.node));
+        EnterBlock(name, ScopeType::kTypeVariable, t.node2, t.node);
         S(cur_).can_see_class_scope_ = in_class;
         if (in_class && !AddDef("__classdict__", kUse, t.node, false)) return false;
         blocks_[cur_].scope_info = kInfo[t.aux];
@@ -1251,7 +1258,7 @@ bool SymtableBuilder::StepStmt(const Task& t) {
           cont(2);
           break;
         case 2: {  // symtable_visit_annotations
-          if (future_annotations_) EnterBlock("_annotation", ScopeType::kAnnotation, s, Line(s));
+          if (future_annotations_) EnterBlock("_annotation", ScopeType::kAnnotation, s, s);
           auto push_annotations = [&](const List* list) {
             for (const ast::Slot& a : *list) {
               Push(Op::kExpr, NodeField(a.node, ast::argFields::annotation), d);
@@ -1275,7 +1282,7 @@ bool SymtableBuilder::StepStmt(const Task& t) {
           cont(4);
           break;
         case 4:
-          EnterBlock(name, ScopeType::kFunction, s, Line(s));
+          EnterBlock(name, ScopeType::kFunction, s, s);
           table_->body_scopes_.push_back({s, cur_});
           if (!VisitArguments(args)) return false;
           PushList(Op::kStmt, ListField(s, F::body), d);
@@ -1317,7 +1324,7 @@ bool SymtableBuilder::StepStmt(const Task& t) {
           cont(3);
           break;
         case 3:
-          EnterBlock(name, ScopeType::kClass, s, Line(s));
+          EnterBlock(name, ScopeType::kClass, s, s);
           table_->body_scopes_.push_back({s, cur_});
           private_ = name;
           if (generic && (!AddDef("__type_params__", kDefLocal, s, false) ||
@@ -1357,7 +1364,7 @@ bool SymtableBuilder::StepStmt(const Task& t) {
         }
         case 2: {
           const Node* value = NodeField(s, F::value);
-          EnterBlock(name, ScopeType::kTypeAlias, s, Line(s));
+          EnterBlock(name, ScopeType::kTypeAlias, s, s);
           table_->body_scopes_.push_back({s, cur_});
           S(cur_).can_see_class_scope_ = t.aux != 0;
           if (t.aux && !AddDef("__classdict__", kUse, value, false)) return false;
@@ -1541,7 +1548,7 @@ bool SymtableBuilder::StepExpr(const Task& t) {
         PushList(Op::kExpr, ListField(args, A::kw_defaults), d);
         Continue(Op::kExprCont, e, t.depth, 1);
       } else if (phase == 1) {
-        EnterBlock("lambda", ScopeType::kFunction, e, Line(e));
+        EnterBlock("lambda", ScopeType::kFunction, e, e);
         table_->body_scopes_.push_back({e, cur_});
         if (!VisitArguments(args)) return false;
         Push(Op::kExpr, NodeField(e, ast::LambdaFields::body), d);
@@ -1693,7 +1700,7 @@ bool SymtableBuilder::StepComprehensionExpr(const Task& t) {
       break;
     case 1:
       blocks_[cur_].comp_iter_expr--;
-      EnterBlock(scope_name, ScopeType::kFunction, e, Line(e));
+      EnterBlock(scope_name, ScopeType::kFunction, e, e);
       table_->body_scopes_.push_back({e, cur_});
       S(cur_).comprehension_ = true;
       blocks_[cur_].comp = kind;
@@ -2129,7 +2136,7 @@ bool SymtableBuilder::Run(ParseError* error) {
   id_classdict_ = Intern("__classdict__");
   if (!ParseFuture()) return false;
   const Node* mod = root_;
-  EnterBlock("top", ScopeType::kModule, mod, 0);
+  EnterBlock("top", ScopeType::kModule, mod, nullptr);
   table_->top_ = &S(0);
   table_->body_scopes_.push_back({mod, 0});
   PushList(Op::kStmt, ListField(mod, ast::ModuleFields::body), 1);

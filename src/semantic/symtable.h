@@ -92,7 +92,8 @@ class Scope {
   std::string_view name() const { return name_; }
   /// get_lineno(): 0 for the module; the line of the def/class/lambda/comprehension/`type`
   /// statement; for a type variable scope the line of its bound or default expression.
-  uint32_t lineno() const { return lineno_; }
+  /// Looked up when asked (the walk that builds the table never needs it).
+  uint32_t lineno() const;
   /// The node that opened the scope: Module, FunctionDef, AsyncFunctionDef, ClassDef, Lambda,
   /// ListComp, SetComp, DictComp, GeneratorExp, TypeAlias (for its "type alias" scope and its
   /// "type parameters" scope), or the TypeVar/ParamSpec/TypeVarTuple of a "type variable" scope.
@@ -152,7 +153,8 @@ class Scope {
   bool inlined_ = false;
   bool can_see_class_scope_ = false;
   bool nested_ = false;
-  uint32_t lineno_ = 0;
+  uint32_t line_offset_ = kNoLine;  // byte offset on the lineno() line; kNoLine: the module
+  static constexpr uint32_t kNoLine = ~0u;
   std::string_view name_;
   const ast::Node* node_ = nullptr;
   Scope* parent_ = nullptr;
@@ -363,6 +365,7 @@ class SymbolTable {
   std::vector<ScopeKey> body_scopes_;           // sorted by node
   std::vector<ScopeKey> type_param_scopes_;     // sorted by node
   std::vector<std::unique_ptr<char[]>> strings_;  // mangled and synthesized names
+  const ast::LineTable* lines_ = nullptr;          // the module's, for Scope::lineno()
 };
 
 /// Builds the symbol table of `module` (which must be ok()) as CPython 3.13's symtable does,
