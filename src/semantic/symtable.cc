@@ -31,6 +31,7 @@
 #include <utility>
 
 #include "base/walk_stack.h"
+#include "semantic/imports.h"
 
 namespace ast2graph::semantic {
 
@@ -63,10 +64,9 @@ bool HasStr(const Node* n, uint32_t i) { return n->fields[i].str != nullptr; }
 /// The name an import alias binds: `asname`, else the first part of the dotted `name` ("*" for a
 /// star import).
 std::string_view AliasStoreName(const Node* a) {
-  std::string_view name = HasStr(a, ast::aliasFields::asname)
-                              ? StrField(a, ast::aliasFields::asname)
-                              : StrField(a, ast::aliasFields::name);
-  return name.substr(0, name.find('.'));
+  const uint32_t field =
+      HasStr(a, ast::aliasFields::asname) ? +ast::aliasFields::asname : +ast::aliasFields::name;
+  return FirstComponent(StrField(a, field));
 }
 
 // FunctionDef/AsyncFunctionDef, For/AsyncFor, With/AsyncWith and Try/TryStar share layouts.
