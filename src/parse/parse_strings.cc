@@ -167,10 +167,7 @@ Node* Parser::ParseStrings() {
                         : lex::DecodeStrLiteral(body, p.raw, &decoded, &lerr);
       if (!ok) return FailUndecodable(t.begin, lerr.message);
       (p.bytes ? any_bytes : any_str) = true;
-      if (any_bytes && (any_str || any_f)) {
-        while (K() == TokenKind::kString) Advance();
-        return FailAt(pos_, "cannot mix bytes and nonbytes literals");
-      }
+      if (any_bytes && (any_str || any_f)) continue;  // reported after the last piece
       if (p.bytes) {
         // Bytes concatenate verbatim (empty pieces included).
         if (!sb.has_pending) {
@@ -191,9 +188,13 @@ Node* Parser::ParseStrings() {
       }
     } else {
       any_f = true;
-      if (any_bytes) return FailAt(pos_, "cannot mix bytes and nonbytes literals");
       if (!ParseFString(&sb)) return nullptr;
     }
+  }
+  // CPython decodes (and parses) every piece as it comes, so a piece it cannot decode is
+  // reported first; mixing is found when the pieces are joined, at the token after the last.
+  if (any_bytes && (any_str || any_f)) {
+    return FailAt(pos_, "cannot mix bytes and nonbytes literals");
   }
   uint32_t end = PrevEnd();
   if (!any_f) {
