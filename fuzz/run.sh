@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # fuzz/run.sh [SECONDS]   (default 600)
 # Builds the libFuzzer targets with clang, ASan and UBSan in build-fuzz/, then runs each of them
-# for SECONDS at the same time (one core each), starting from fuzz/corpus plus the snapshot
-# corpus (tests/corpus/ok, err) with fuzz/python.dict. New inputs go to build-fuzz/corpus/TARGET,
-# findings to build-fuzz/artifacts/DATE/, logs to build-fuzz/TARGET.log. Exit 1 if any target found
-# something.
+# for SECONDS at the same time (the three share the cores), starting from fuzz/corpus plus the
+# snapshot corpus (tests/corpus/ok, err) with fuzz/python.dict. New inputs go to
+# build-fuzz/corpus/TARGET, findings to build-fuzz/artifacts/DATE/, logs to build-fuzz/TARGET.log.
+# Exit 1 if any target found something.
 set -euo pipefail
 secs=${1:-600}
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=
   -DAST2GRAPH_FUZZ=ON -DAST2GRAPH_SANITIZE=ON -DAST2GRAPH_TESTS=OFF -DAST2GRAPH_WERROR=OFF \
   >"$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }
 targets=()
-for t in fuzz_parse fuzz_tokenizer; do
+for t in fuzz_parse fuzz_tokenizer fuzz_semantic; do
   if ninja -C "$build" -t targets all 2>/dev/null | grep -q "^$t:"; then targets+=("$t"); fi
 done
 if [ ${#targets[@]} -eq 0 ]; then
