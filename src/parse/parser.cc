@@ -535,9 +535,30 @@ Node* Parser::ParseExprStatement() {
     // Annotated assignment: a single target, simple when a bare unparenthesized name.
     bool simple = e->kind == Kind::Name && tokens_[start_tok].kind != TokenKind::kLPar;
     if (e->kind != Kind::Name && e->kind != Kind::Attribute && e->kind != Kind::Subscript) {
-      // CPython names the bad target only when an annotation expression follows.
-      Advance();
-      A2G_TRY(ParseExpression());
+      // No assignment rule of CPython's first pass takes such a target: that pass stops at this
+      // ':', where "invalid syntax" is reported. Its second pass (invalid_assignment) parses an
+      // annotation after it and names the bad target when one parses, or raises what the
+      // annotation itself raises.
+      const size_t colon = pos_;
+      bool annotated = false;
+      ParseError inner;
+      size_t inner_token = 0;
+      Probe([&] {
+        Advance();
+        annotated = ParseExpression() != nullptr;
+        if (!annotated && !FailedGenerically()) {
+          inner = error_;
+          inner_token = error_token_;
+        }
+        return annotated;
+      });
+      if (!inner.message.empty()) {
+        failed_ = true;
+        error_ = std::move(inner);
+        error_token_ = inner_token;
+        return nullptr;
+      }
+      if (!annotated) return FailAt(colon, kInvalidSyntax);
       if (e->kind == Kind::Tuple)
         return FailNode(e, "only single target (not tuple) can be annotated");
       if (e->kind == Kind::List)
@@ -1002,7 +1023,13 @@ Node* Parser::ParseFor(size_t async_tok) {
   Advance();
   Node* target = ParseStarTargets();
   A2G_TRY(target);
-  if (K() != TokenKind::kIn) return Fail();
+  if (K() != TokenKind::kIn) {
+    // CPython's invalid_for_target names a bad target whether or not 'in' follows.
+    if (FindInvalidTarget(target, Singleton::Store) != nullptr) {
+      return SetTarget(target, Singleton::Store, "assign");
+    }
+    return Fail();
+  }
   A2G_TRY(SetTarget(target, Singleton::Store, "assign"));
   Advance();
   Node* iter = ParseStarExpressions();
@@ -1387,6 +1414,12 @@ Node* Parser::ParseParams(TokenKind close, bool allow_annotations) {
         A2G_TRY(vararg);
         if (K() == TokenKind::kEqual)
           return FailAt(pos_, "var-positional argument cannot have default value");
+        // `*args: a b` (not `*args: *a b`: a starred annotation is no `expression`).
+        const Node* ann = vararg->fields[ast::argFields::annotation].node;
+        if (close == TokenKind::kRPar && CanStartExpression(K()) && ann != nullptr &&
+            ann->kind != Kind::Starred) {
+          return FailComma(ann);
+        }
       }
     } else if (K() == TokenKind::kDoubleStar) {
       if (kwarg) return FailAt(pos_, "arguments cannot follow var-keyword argument");
@@ -1395,6 +1428,10 @@ Node* Parser::ParseParams(TokenKind close, bool allow_annotations) {
       A2G_TRY(kwarg);
       if (K() == TokenKind::kEqual)
         return FailAt(pos_, "var-keyword argument cannot have default value");
+      const Node* ann = kwarg->fields[ast::argFields::annotation].node;
+      if (close == TokenKind::kRPar && CanStartExpression(K()) && ann != nullptr) {
+        return FailComma(ann);
+      }
     } else {
       if (kwarg) return FailAt(pos_, "arguments cannot follow var-keyword argument");
       Node* a = parse_arg(false);
@@ -1920,6 +1957,10 @@ Node* Parser::ParseTrailers(Node* e, uint32_t begin) {
         A2G_TRY(e);
         break;
       case TokenKind::kLSqb: {
+        // `a[]`: no subscript (CPython's primary fails on the ']', which it has fetched), so the
+        // primary ends here and `[]` is left to the caller, where CPython's second pass reads it
+        // as a list after `a` ("Perhaps you forgot a comma?" inside brackets).
+        if (PeekK(1) == TokenKind::kRSqb) return e;
         Advance();
         Node* slice = ParseSlices();
         A2G_TRY(slice);
@@ -2180,10 +2221,11 @@ bool Parser::ParseArguments(size_t args_mark, size_t /*kw_mark*/, uint32_t open_
       if (CanStartExpression(K()) && !failed_) {
         // invalid syntax. Perhaps you forgot a comma?
         const Node* prev = scratch_.size() > args_mark ? scratch_.back() : nullptr;
-        if (prev != nullptr && !keywords.empty() && keywords.back()->begin > prev->begin) {
-          prev = keywords.back();
-        } else if (prev == nullptr && !keywords.empty()) {
-          prev = keywords.back();
+        // After a keyword argument, its value is the expression CPython's invalid_expression
+        // matched (`f(k=a b)` is hinted at `a`).
+        const Node* kw = keywords.empty() ? nullptr : keywords.back();
+        if (kw != nullptr && (prev == nullptr || kw->begin > prev->begin)) {
+          prev = kw->fields[ast::keywordFields::value].node;
         }
         if (prev != nullptr) {
           FailComma(prev);

@@ -1,0 +1,4 @@
+class C:
+    'key': (
+    'other': (1, 2),
+    )

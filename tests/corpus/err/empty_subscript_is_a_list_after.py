@@ -1,0 +1,5 @@
+x = {'charset': 'utf-8'}
+y = (
+    {'charset': 'utf-8'}
+    [],
+)

@@ -1,0 +1,4 @@
+for[
+        ("tempfile.TemporaryFile", lambda: 1, ()),
+        ]:
+    pass

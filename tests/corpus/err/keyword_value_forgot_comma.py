@@ -1,0 +1,1 @@
+f(x, key=value other)
