@@ -321,10 +321,14 @@ bool Parser::ParseReplacementField(StringBuilder* sb, bool raw) {
   TokenKind k = K();
   if (k != TokenKind::kEqual && k != TokenKind::kExclamation && k != TokenKind::kColon &&
       k != TokenKind::kRBrace) {
-    if (CanStartExpressionToken(k) && value->kind != Kind::Lambda && value->kind != Kind::IfExp) {
-      FailRange(tokens_[value_tok].begin, "invalid syntax. Perhaps you forgot a comma?");
+    // Another expression: CPython's invalid_expression as anywhere else (soft keywords, `print`,
+    // a name before a string); where it does not apply, the field's own rule.
+    const size_t next = pos_;
+    if (CanStartExpressionToken(k)) FailComma(value);
+    if (!failed_) {
+      FailAt(next, "f-string: expecting '=', or '!', or ':', or '}'");
     } else {
-      FailAt(pos_, "f-string: expecting '=', or '!', or ':', or '}'");
+      RefineGenericFailure(next, "f-string: expecting '=', or '!', or ':', or '}'");
     }
     return false;
   }

@@ -235,8 +235,20 @@ Node* Parser::Expect(TokenKind k) {
   return Fail();
 }
 
+bool Parser::FailLegacyCall(const Node* e) {
+  // CPython's invalid_legacy_expression: `print` or `exec` alone as an expression, followed by
+  // another expression (`print "x"`), wherever an expression is parsed.
+  if (failed_ || e == nullptr || e->kind != Kind::Name || !CanStartExpression(K())) return false;
+  std::string_view id = e->fields[ast::NameFields::id].str->view();
+  if (id != "print" && id != "exec") return false;
+  FailRange(e->begin, "Missing parentheses in call to '" + std::string(id) + "'. Did you mean " +
+                          std::string(id) + "(...)?");
+  return true;
+}
+
 Node* Parser::FailComma(const Node* prev) {
   if (failed_) return nullptr;
+  if (FailLegacyCall(prev)) return nullptr;
   // invalid_expression starts with !(NAME STRING | SOFT_KEYWORD): no hint after `name "..."`
   // nor for an expression that begins with a soft keyword.
   if (prev->kind == Kind::Name && (K() == TokenKind::kString || K() == TokenKind::kFStringStart)) {
@@ -418,17 +430,20 @@ bool Parser::ParseSimpleStatements() {
     }
     if (K() == TokenKind::kNewline) break;
     // Refinements of "invalid syntax" on the failure path only.
-    if (s->kind == Kind::Expr) {
-      const Node* v = s->fields[ast::ExprFields::value].node;
-      if (v->kind == Kind::Name && CanStartExpression(K())) {
-        std::string_view id = v->fields[ast::NameFields::id].str->view();
-        if (id == "print" || id == "exec") {
-          FailRange(v->begin, "Missing parentheses in call to '" + std::string(id) +
-                                  "'. Did you mean " + std::string(id) + "(...)?");
-          return false;
-        }
-      }
+    // The statement's last expression, when the grammar parses it as an `expression`.
+    const Node* last = nullptr;
+    switch (s->kind) {
+      case Kind::Expr: last = s->fields[ast::ExprFields::value].node; break;
+      case Kind::Assign: last = s->fields[ast::AssignFields::value].node; break;
+      case Kind::AugAssign: last = s->fields[ast::AugAssignFields::value].node; break;
+      case Kind::Return: last = s->fields[ast::ReturnFields::value].node; break;
+      default: break;
     }
+    if (last != nullptr && last->kind == Kind::Tuple && last->end == PrevEnd()) {
+      const ast::List* elts = last->fields[ast::TupleFields::elts].list;
+      last = elts->size > 0 ? elts->items[elts->size - 1].node : nullptr;
+    }
+    if (last != nullptr && last->end == PrevEnd() && FailLegacyCall(last)) return false;
     // CPython's second pass parses on after an expression followed by another one (its
     // invalid_expression); a statement that does not end in an expression (import, pass, global,
     // ...) gets no such probe.

@@ -185,6 +185,9 @@ class Parser {
   /// "invalid syntax. Perhaps you forgot a comma?" for `prev` followed by the expression at the
   /// current token, which is probed as CPython's second pass parses it.
   Node* FailComma(const Node* prev);
+  /// "Missing parentheses in call to 'print'" when `e` is `print` or `exec` alone and another
+  /// expression follows; returns whether it failed so.
+  bool FailLegacyCall(const Node* e);
   /// A string literal whose value cannot be decoded (the token just consumed).
   Node* FailUndecodable(uint32_t begin, const std::string& message);
   /// `e` followed by '=' where CPython's invalid_named_expression reports it (else `e`).

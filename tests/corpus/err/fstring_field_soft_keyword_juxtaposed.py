@@ -1,0 +1,3 @@
+def f(self):
+    return f'{type(self).__na
+ me__}({self.id})'
