@@ -246,9 +246,30 @@ bool Parser::FailLegacyCall(const Node* e) {
   return true;
 }
 
+bool Parser::FailInBraceAfter() {
+  // An expression followed by '{': CPython's second pass tries its comprehension rules
+  // (invalid_comprehension: '{' starred_expression ...) there, which parse the first element as
+  // an `expression` with the invalid_ rules on; what that raises is reported (`x {a b}`: the
+  // comma hint at `a`).
+  if (K() != TokenKind::kLBrace) return false;
+  const bool was_failed = failed_;
+  const ParseError before = error_;
+  ProbeRaising([&] {
+    Advance();
+    if (K() == TokenKind::kStar) Advance();
+    const Node* e = ParseExpression();
+    if (e == nullptr) return false;
+    if (CanStartExpression(K())) FailComma(e);
+    return false;
+  });
+  return failed_ && (!was_failed || error_.message != before.message ||
+                     error_.lineno != before.lineno || error_.offset != before.offset);
+}
+
 Node* Parser::FailComma(const Node* prev) {
   if (failed_) return nullptr;
   if (FailLegacyCall(prev)) return nullptr;
+  if (FailInBraceAfter()) return nullptr;
   // invalid_expression starts with !(NAME STRING | SOFT_KEYWORD): no hint after `name "..."`
   // nor for an expression that begins with a soft keyword.
   if (prev->kind == Kind::Name && (K() == TokenKind::kString || K() == TokenKind::kFStringStart)) {
@@ -308,6 +329,7 @@ Node* Parser::ExpectColonAfterExpression() {
   // (invalid_expression), which decides whether an unclosed bracket in it wins.
   Fail();
   ProbeExpression();
+  FailInBraceAfter();
   return nullptr;
 }
 
@@ -453,7 +475,10 @@ bool Parser::ParseSimpleStatements() {
                                     s->kind != Kind::Nonlocal;
     bool juxtaposed = ends_in_expression && CanStartExpression(K());
     Fail();
-    if (juxtaposed) ProbeExpression();
+    if (juxtaposed) {
+      ProbeExpression();
+      FailInBraceAfter();
+    }
     return false;
   }
   Advance();  // NEWLINE
@@ -555,24 +580,11 @@ Node* Parser::ParseExprStatement() {
       // annotation after it and names the bad target when one parses, or raises what the
       // annotation itself raises.
       const size_t colon = pos_;
-      bool annotated = false;
-      ParseError inner;
-      size_t inner_token = 0;
-      Probe([&] {
+      const bool annotated = ProbeRaising([&] {
         Advance();
-        annotated = ParseExpression() != nullptr;
-        if (!annotated && !FailedGenerically()) {
-          inner = error_;
-          inner_token = error_token_;
-        }
-        return annotated;
+        return ParseExpression() != nullptr;
       });
-      if (!inner.message.empty()) {
-        failed_ = true;
-        error_ = std::move(inner);
-        error_token_ = inner_token;
-        return nullptr;
-      }
+      if (failed_) return nullptr;
       if (!annotated) return FailAt(colon, kInvalidSyntax);
       if (e->kind == Kind::Tuple)
         return FailNode(e, "only single target (not tuple) can be annotated");
@@ -2512,11 +2524,9 @@ Node* Parser::ParseDictOrSet() {
     Node* k = ParseExpression();
     if (k == nullptr) return fail();
     if (K() != TokenKind::kColon) {
+      // CPython's invalid_kvpair, after a pair and a comma: whatever follows the key.
       scratch_.resize(mark);
-      if (K() != TokenKind::kRBrace && K() != TokenKind::kComma) {
-        return FailRange(k->end - 1, "':' expected after dictionary key");
-      }
-      return Fail();
+      return FailRange(k->end - 1, "':' expected after dictionary key");
     }
     Advance();
     if (K() == TokenKind::kRBrace || K() == TokenKind::kComma) {

@@ -175,6 +175,27 @@ class Parser {
     return result;
   }
   void ProbeExpression();
+  /// Probe(parse), but an error `parse` raised other than "invalid syntax" is kept, replacing
+  /// the parser's own (CPython's second pass raises it there). Returns what `parse` returns.
+  template <typename F>
+  bool ProbeRaising(F&& parse) {
+    ParseError inner;
+    size_t inner_token = 0;
+    const bool result = Probe([&] {
+      const bool ok = parse();
+      if (!ok && failed_ && !FailedGenerically()) {
+        inner = error_;
+        inner_token = error_token_;
+      }
+      return ok;
+    });
+    if (!inner.message.empty()) {
+      failed_ = true;
+      error_ = std::move(inner);
+      error_token_ = inner_token;
+    }
+    return result;
+  }
   /// At a '=' after an expression: whether `= bitwise_or` follows without another '=' or ':='
   /// (probed, nothing kept but the furthest token), as CPython's invalid_named_expression needs.
   bool ProbeAfterEqual();
@@ -188,6 +209,9 @@ class Parser {
   /// "Missing parentheses in call to 'print'" when `e` is `print` or `exec` alone and another
   /// expression follows; returns whether it failed so.
   bool FailLegacyCall(const Node* e);
+  /// At a '{' after an expression: the error CPython's second pass raises in its first element,
+  /// if any (then the parser has failed with it); returns whether there was one.
+  bool FailInBraceAfter();
   /// A string literal whose value cannot be decoded (the token just consumed).
   Node* FailUndecodable(uint32_t begin, const std::string& message);
   /// `e` followed by '=' where CPython's invalid_named_expression reports it (else `e`).
