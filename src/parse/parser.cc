@@ -252,18 +252,16 @@ bool Parser::FailInBraceAfter() {
   // an `expression` with the invalid_ rules on; what that raises is reported (`x {a b}`: the
   // comma hint at `a`).
   if (K() != TokenKind::kLBrace) return false;
-  const bool was_failed = failed_;
-  const ParseError before = error_;
+  bool raised = false;
   ProbeRaising([&] {
     Advance();
     if (K() == TokenKind::kStar) Advance();
     const Node* e = ParseExpression();
-    if (e == nullptr) return false;
-    if (CanStartExpression(K())) FailComma(e);
+    if (e != nullptr && CanStartExpression(K())) FailComma(e);
+    raised = failed_ && !FailedGenerically();  // what ProbeRaising keeps
     return false;
   });
-  return failed_ && (!was_failed || error_.message != before.message ||
-                     error_.lineno != before.lineno || error_.offset != before.offset);
+  return raised;
 }
 
 Node* Parser::FailComma(const Node* prev) {
