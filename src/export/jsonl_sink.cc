@@ -7,6 +7,8 @@
 // is what apoc.import.json matches the endpoint by; properties include `id` so that a reload can
 // MERGE on it.
 #include <array>
+#include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "export/output.h"
@@ -47,6 +49,18 @@ class JsonlSink : public FormattingSink {
     for (size_t i = 0; i < edge_keys_.size(); ++i) {
       edge_keys_[i] = std::string(",\"") + graph::EdgePropName(static_cast<EdgeProp>(i)) + "\":";
     }
+    // What lies between the ids of a record, per label and relationship type.
+    for (size_t i = 0; i < kLabels; ++i) {
+      const std::string label = graph::NodeLabelName(static_cast<NodeLabel>(i));
+      node_labels_[i] = "\",\"labels\":[\"" + label + "\"";
+      start_labels_[i] = "\",\"labels\":[\"" + label + "\"]},\"end\":{\"id\":\"";
+      end_labels_[i] = "\",\"labels\":[\"" + label + "\"]},\"properties\":{\"id\":\"";
+    }
+    for (size_t i = 0; i < kEdgeTypes; ++i) {
+      edge_types_[i] = std::string("\",\"label\":\"") +
+                       graph::EdgeTypeName(static_cast<graph::EdgeType>(i)) +
+                       "\",\"start\":{\"id\":\"";
+    }
   }
 
   Status Open(const std::string& path) { return out_.Open(path); }
@@ -60,20 +74,27 @@ class JsonlSink : public FormattingSink {
     std::span<const EdgeRecord> edges(file.edges.data() + slice.edge_begin,
                                       slice.edge_end - slice.edge_begin);
     b.reserve(300 * nodes.size() + 330 * edges.size());
+    static constexpr std::string_view kNodeHead = "{\"type\":\"node\",\"id\":\"";
+    static constexpr std::string_view kNodeProps = "],\"properties\":{\"id\":\"";
+    static constexpr std::string_view kEdgeHead = "{\"type\":\"relationship\",\"id\":\"";
     for (const NodeRecord& n : nodes) {
       size_t begin = b.size();
-      b.append("{\"type\":\"node\",\"id\":\"");
-      AppendId(&b, n.id);
-      b.append("\",\"labels\":[\"");
-      b.append(graph::NodeLabelName(n.label));
-      b.push_back('"');
+      const std::string& labels = node_labels_[static_cast<size_t>(n.label)];
+      AppendRaw(&b, kNodeHead.size() + 32 + labels.size(), [&](char* p) {
+        p = Put(p, kNodeHead);
+        p = Put(p, n.id);
+        return Put(p, labels);
+      });
       if (n.label == NodeLabel::kASTNode && !n.node_type.empty()) {
         b.push_back(',');
         AppendJsonString(&b, n.node_type);
       }
-      b.append("],\"properties\":{\"id\":\"");
-      AppendId(&b, n.id);
-      b.push_back('"');
+      AppendRaw(&b, kNodeProps.size() + 33, [&](char* p) {
+        p = Put(p, kNodeProps);
+        p = Put(p, n.id);
+        *p++ = '"';
+        return p;
+      });
       AppendProps(&b, file, PropsOf(file, n), node_keys_.data());
       b.append("}}\n");
       if (n.label == NodeLabel::kExternalModule) out->once.push_back({n.id, begin, b.size()});
@@ -81,21 +102,22 @@ class JsonlSink : public FormattingSink {
     graph::cypher::EndpointLabels labels;
     if (!edges.empty()) labels.Reset(file);
     for (const EdgeRecord& e : edges) {
-      b.append("{\"type\":\"relationship\",\"id\":\"");
-      AppendId(&b, e.id);
-      b.append("\",\"label\":\"");
-      b.append(graph::EdgeTypeName(e.type));
-      b.append("\",\"start\":{\"id\":\"");
-      AppendId(&b, e.start);
-      b.append("\",\"labels\":[\"");
-      b.append(graph::NodeLabelName(labels.Of(e.start)));
-      b.append("\"]},\"end\":{\"id\":\"");
-      AppendId(&b, e.end);
-      b.append("\",\"labels\":[\"");
-      b.append(graph::NodeLabelName(labels.Of(e.end)));
-      b.append("\"]},\"properties\":{\"id\":\"");
-      AppendId(&b, e.id);
-      b.push_back('"');
+      const std::string& type = edge_types_[static_cast<size_t>(e.type)];
+      const std::string& start = start_labels_[static_cast<size_t>(labels.Of(e.start))];
+      const std::string& end = end_labels_[static_cast<size_t>(labels.Of(e.end))];
+      AppendRaw(&b, kEdgeHead.size() + type.size() + start.size() + end.size() + 4 * 32 + 1,
+                [&](char* p) {
+                  p = Put(p, kEdgeHead);
+                  p = Put(p, e.id);
+                  p = Put(p, type);
+                  p = Put(p, e.start);
+                  p = Put(p, start);
+                  p = Put(p, e.end);
+                  p = Put(p, end);
+                  p = Put(p, e.id);
+                  *p++ = '"';
+                  return p;
+                });
       AppendProps(&b, file, PropsOf(file, e), edge_keys_.data());
       b.append("}}\n");
     }
@@ -123,6 +145,28 @@ class JsonlSink : public FormattingSink {
   /// Appends to the output buffer, writing it out at the flush threshold.
   void Put(std::string_view bytes) {
     out_.Append(bytes);
+  }
+
+  static constexpr size_t kLabels = static_cast<size_t>(NodeLabel::kExternalModule) + 1;
+  static constexpr size_t kEdgeTypes = static_cast<size_t>(graph::EdgeType::kDependsOn) + 1;
+
+  /// Appends what `write` writes at the end of `b`, at most `max` bytes, with one size change
+  /// for the whole piece instead of one capacity check and copy call per part; `write` returns
+  /// where it stopped.
+  template <typename Write>
+  static void AppendRaw(std::string* b, size_t max, Write&& write) {
+    const size_t old = b->size();
+    b->resize(old + max);
+    char* end = write(b->data() + old);
+    b->resize(static_cast<size_t>(end - b->data()));
+  }
+  static char* Put(char* p, std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    return p + s.size();
+  }
+  static char* Put(char* p, const graph::Id& id) {
+    id.WriteHex(p);
+    return p + 32;
   }
 
   static void AppendProps(std::string* b, const FileGraph& file, std::span<const Prop> props,
@@ -155,6 +199,8 @@ class JsonlSink : public FormattingSink {
   SeenNodes seen_;
   std::array<std::string, static_cast<size_t>(NodeProp::kCount)> node_keys_;
   std::array<std::string, static_cast<size_t>(EdgeProp::kCount)> edge_keys_;
+  std::array<std::string, kLabels> node_labels_, start_labels_, end_labels_;
+  std::array<std::string, kEdgeTypes> edge_types_;
 };
 
 }  // namespace

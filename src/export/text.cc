@@ -116,22 +116,8 @@ void AppendInt(std::string* out, int64_t value) {
 }
 
 void AppendId(std::string* out, graph::Id id) {
-  // Two hex digits per byte from a table: ids are a third of the bytes of a jsonl or csv record.
-  static constexpr auto kPairs = [] {
-    std::array<char, 512> t{};
-    for (int i = 0; i < 256; ++i) {
-      t[2 * i] = kHex[i >> 4];
-      t[2 * i + 1] = kHex[i & 0xF];
-    }
-    return t;
-  }();
   char buf[32];
-  for (int i = 0; i < 8; ++i) {
-    unsigned hi = static_cast<unsigned>(id.hi >> (56 - 8 * i)) & 0xFF;
-    unsigned lo = static_cast<unsigned>(id.lo >> (56 - 8 * i)) & 0xFF;
-    std::memcpy(buf + 2 * i, &kPairs[2 * hi], 2);
-    std::memcpy(buf + 16 + 2 * i, &kPairs[2 * lo], 2);
-  }
+  id.WriteHex(buf);
   out->append(buf, 32);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
 #include "ast2graph/parse.h"
@@ -52,6 +53,21 @@ BuiltFile Build(std::string_view source, const std::string& source_id = "pkg/mod
   BuiltFile out;
   BuildFileGraph(Info(source_id, source), module, nullptr, &out);
   return out;
+}
+
+TEST(IdTest, HexMatchesPrintf) {
+  // WriteHex converts eight digits at a time; every nibble value in every position.
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < 2000; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const Id id{x, ~x ^ (x << 7)};
+    char want[33];
+    std::snprintf(want, sizeof want, "%016llx%016llx", static_cast<unsigned long long>(id.hi),
+                  static_cast<unsigned long long>(id.lo));
+    ASSERT_EQ(id.Hex(), want) << i;
+  }
+  EXPECT_EQ((Id{0, 0}.Hex()), std::string(32, '0'));
+  EXPECT_EQ((Id{~0ull, ~0ull}.Hex()), std::string(32, 'f'));
 }
 
 TEST(IdTest, HexAndKnownHash) {
