@@ -95,8 +95,7 @@ class JsonlSink : public FormattingSink {
         *p++ = '"';
         return p;
       });
-      AppendProps(&b, file, PropsOf(file, n), node_keys_.data());
-      b.append("}}\n");
+      AppendPropsAndEnd(&b, file, PropsOf(file, n), node_keys_.data());
       if (n.label == NodeLabel::kExternalModule) out->once.push_back({n.id, begin, b.size()});
     }
     graph::cypher::EndpointLabels labels;
@@ -118,8 +117,7 @@ class JsonlSink : public FormattingSink {
                   *p++ = '"';
                   return p;
                 });
-      AppendProps(&b, file, PropsOf(file, e), edge_keys_.data());
-      b.append("}}\n");
+      AppendPropsAndEnd(&b, file, PropsOf(file, e), edge_keys_.data());
     }
     return out;
   }
@@ -169,30 +167,43 @@ class JsonlSink : public FormattingSink {
     return p + 32;
   }
 
-  static void AppendProps(std::string* b, const FileGraph& file, std::span<const Prop> props,
-                          const std::string* keys) {
+  /// `,"key":value` for each property, then the record's closing `}}` and newline, through one
+  /// size change (bounded by the escaped length of every string).
+  static void AppendPropsAndEnd(std::string* b, const FileGraph& file,
+                                std::span<const Prop> props, const std::string* keys) {
+    size_t max = 3;
     for (const Prop& p : props) {
-      b->append(keys[p.key]);
+      max += keys[p.key].size();
       switch (p.type) {
-        case PropType::kString:
-          AppendJsonString(b, p.text);
+        case PropType::kString: max += JsonStringBound(p.text); break;
+        case PropType::kInt: max += kMaxIntChars; break;
+        case PropType::kStringList:
+          max += 2;
+          for (std::string_view item : ListOf(file, p)) max += 1 + JsonStringBound(item);
           break;
-        case PropType::kInt:
-          AppendInt(b, p.integer);
-          break;
-        case PropType::kStringList: {
-          b->push_back('[');
-          bool first = true;
-          for (std::string_view item : ListOf(file, p)) {
-            if (!first) b->push_back(',');
-            first = false;
-            AppendJsonString(b, item);
-          }
-          b->push_back(']');
-          break;
-        }
       }
     }
+    AppendRaw(b, max, [&](char* out) {
+      for (const Prop& p : props) {
+        out = Put(out, keys[p.key]);
+        switch (p.type) {
+          case PropType::kString: out = WriteJsonString(out, p.text); break;
+          case PropType::kInt: out = WriteInt(out, p.integer); break;
+          case PropType::kStringList: {
+            *out++ = '[';
+            bool first = true;
+            for (std::string_view item : ListOf(file, p)) {
+              if (!first) *out++ = ',';
+              first = false;
+              out = WriteJsonString(out, item);
+            }
+            *out++ = ']';
+            break;
+          }
+        }
+      }
+      return Put(out, "}}\n");
+    });
   }
 
   OutputFile out_;

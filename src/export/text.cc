@@ -35,7 +35,18 @@ constexpr SafeTable kXmlSafe = [] {
 }();
 constexpr SafeTable kDotSafe = MakeTable("\"\\");
 
-void AppendU4(std::string* out, uint32_t v) {
+/// Writes into a buffer the caller has sized (the raw counterpart of a std::string output).
+struct RawOut {
+  char* p;
+  void append(const char* s, size_t n) {
+    std::memcpy(p, s, n);
+    p += n;
+  }
+  void push_back(char c) { *p++ = c; }
+};
+
+template <typename Out>
+void AppendU4(Out* out, uint32_t v) {
   char buf[6] = {
       '\\', 'u', kHex[(v >> 12) & 0xF], kHex[(v >> 8) & 0xF], kHex[(v >> 4) & 0xF], kHex[v & 0xF]};
   out->append(buf, 6);
@@ -45,8 +56,8 @@ void AppendU4(std::string* out, uint32_t v) {
 /// every other ASCII byte to on_ascii(c) and every surrogate / invalid sequence to on_bad(seq).
 /// `accept(code_point)` may refuse valid characters too (XML forbids U+FFFE and U+FFFF); they
 /// then go to on_bad like invalid sequences.
-template <typename OnAscii, typename OnBad, typename Accept>
-inline void Escape(std::string* out, std::string_view s, const SafeTable& safe, OnAscii on_ascii,
+template <typename Out, typename OnAscii, typename OnBad, typename Accept>
+inline void Escape(Out* out, std::string_view s, const SafeTable& safe, OnAscii on_ascii,
                    OnBad on_bad, Accept accept) {
   const char* p = s.data();
   const char* end = p + s.size();
@@ -77,8 +88,8 @@ inline void Escape(std::string* out, std::string_view s, const SafeTable& safe, 
   out->append(run, p - run);
 }
 
-template <typename OnAscii, typename OnBad>
-inline void Escape(std::string* out, std::string_view s, const SafeTable& safe, OnAscii on_ascii,
+template <typename Out, typename OnAscii, typename OnBad>
+inline void Escape(Out* out, std::string_view s, const SafeTable& safe, OnAscii on_ascii,
                    OnBad on_bad) {
   Escape(out, s, safe, on_ascii, on_bad, [](uint32_t) { return true; });
 }
@@ -110,10 +121,11 @@ Utf8Seq DecodeUtf8(const char* p, const char* end) {
 }
 
 void AppendInt(std::string* out, int64_t value) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, value);
-  out->append(buf, r.ptr - buf);
+  char buf[kMaxIntChars];
+  out->append(buf, static_cast<size_t>(WriteInt(buf, value) - buf));
 }
+
+char* WriteInt(char* p, int64_t value) { return std::to_chars(p, p + kMaxIntChars, value).ptr; }
 
 void AppendId(std::string* out, graph::Id id) {
   char buf[32];
@@ -121,7 +133,9 @@ void AppendId(std::string* out, graph::Id id) {
   out->append(buf, 32);
 }
 
-void AppendJsonString(std::string* out, std::string_view s) {
+/// JSON string escaping into any output (std::string or RawOut).
+template <typename Out>
+void EscapeJson(Out* out, std::string_view s) {
   out->push_back('"');
   Escape(
       out, s, kJsonSafe,
@@ -155,6 +169,14 @@ void AppendJsonString(std::string* out, std::string_view s) {
       },
       [out](const Utf8Seq& seq) { AppendU4(out, seq.code_point); });
   out->push_back('"');
+}
+
+void AppendJsonString(std::string* out, std::string_view s) { EscapeJson(out, s); }
+
+char* WriteJsonString(char* p, std::string_view s) {
+  RawOut out{p};
+  EscapeJson(&out, s);
+  return out.p;
 }
 
 void AppendCsvString(std::string* out, std::string_view s) {

@@ -31,6 +31,9 @@ Utf8Seq DecodeUtf8(const char* p, const char* end);
 inline constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
 
 void AppendInt(std::string* out, int64_t value);
+/// The raw forms, for a writer that sized its buffer: write at `p`, return the end.
+inline constexpr size_t kMaxIntChars = 20;  // "-9223372036854775808"
+char* WriteInt(char* p, int64_t value);
 /// 32 lowercase hex digits.
 void AppendId(std::string* out, graph::Id id);
 
@@ -38,6 +41,9 @@ void AppendId(std::string* out, graph::Id id);
 /// controls escaped (\b \f \n \r \t, else \u00xx), other UTF-8 copied; lone surrogates become
 /// \udxxx escapes, invalid bytes \ufffd.
 void AppendJsonString(std::string* out, std::string_view s);
+/// At most JsonStringBound(s) bytes (every byte may become a 6-byte \u escape).
+inline size_t JsonStringBound(std::string_view s) { return 2 + 6 * s.size(); }
+char* WriteJsonString(char* p, std::string_view s);
 
 /// A CSV field for neo4j-admin import: always quoted, `"` doubled (RFC 4180; neo4j-admin's
 /// default --legacy-style-quoting=false gives `\` no meaning). Newlines stay raw inside the quotes
