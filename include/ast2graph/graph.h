@@ -52,10 +52,12 @@ const char* EdgePropName(EdgeProp p);
 PropType EdgePropType(EdgeProp p);
 
 /// Node labels: every AST node is `:ASTNode:<node_type>`.
-enum class NodeLabel : uint8_t { kSourceFile, kASTNode, kExternalModule };  // last: kExternalModule
+enum class NodeLabel : uint8_t { kSourceFile, kASTNode, kExternalModule };
+inline constexpr size_t kNodeLabelCount = 3;
 const char* NodeLabelName(NodeLabel l);
 
-enum class EdgeType : uint8_t { kChild, kNext, kDependsOn };  // last: kDependsOn
+enum class EdgeType : uint8_t { kChild, kNext, kDependsOn };
+inline constexpr size_t kEdgeTypeCount = 3;
 const char* EdgeTypeName(EdgeType t);  // "CHILD", "NEXT", "DEPENDS_ON"
 
 /// One property value. Strings are UTF-8 views valid while the FileGraph lives; a string list is

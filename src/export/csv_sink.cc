@@ -8,6 +8,7 @@
 // relationship finds its endpoints whatever their label. Strings are always quoted; an absent
 // property is an empty unquoted field (no property); `:LABEL` holds "ASTNode;Name".
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <vector>
 
@@ -150,7 +151,15 @@ class CsvSink : public FormattingSink {
  public:
   explicit CsvSink(const ExportOptions& options)
       : nodes_(&dir_, "nodes", RecordsPerPart(options.batch_size)),
-        relationships_(&dir_, "relationships", RecordsPerPart(options.batch_size)) {}
+        relationships_(&dir_, "relationships", RecordsPerPart(options.batch_size)) {
+    // The columns between a record's ids.
+    for (size_t i = 0; i < labels_.size(); ++i) {
+      labels_[i] = std::string(",") + graph::NodeLabelName(static_cast<NodeLabel>(i));
+    }
+    for (size_t i = 0; i < types_.size(); ++i) {
+      types_[i] = std::string(",") + graph::EdgeTypeName(static_cast<graph::EdgeType>(i)) + ",";
+    }
+  }
 
   Status Open(const std::string& path) {
     if (Status s = dir_.Open(path); !s.ok()) return s;
@@ -181,13 +190,17 @@ class CsvSink : public FormattingSink {
     out->nodes.ends.reserve(nodes.size());
     for (const NodeRecord& n : nodes) {
       if (n.label == NodeLabel::kExternalModule) out->once.emplace_back(out->nodes.ends.size(), n.id);
-      AppendId(b, n.id);
-      b->push_back(',');
-      b->append(graph::NodeLabelName(n.label));
-      if (n.label == NodeLabel::kASTNode && !n.node_type.empty()) {
-        b->push_back(kArrayDelimiter);
-        b->append(n.node_type);  // a Python AST class name: [A-Za-z]+
-      }
+      const std::string& label = labels_[static_cast<size_t>(n.label)];
+      const bool typed = n.label == NodeLabel::kASTNode && !n.node_type.empty();
+      AppendRaw(b, 32 + label.size() + 1 + n.node_type.size(), [&](char* p) {
+        p = Put(p, n.id);
+        p = Put(p, label);
+        if (typed) {
+          *p++ = kArrayDelimiter;
+          p = Put(p, n.node_type);  // a Python AST class name: [A-Za-z]+
+        }
+        return p;
+      });
       if (Status s = AppendColumns(b, file, PropsOf(file, n), kNodeProps); !s.ok()) {
         out->status = s;
         return out;
@@ -198,13 +211,14 @@ class CsvSink : public FormattingSink {
     b->reserve(150 * edges.size());
     out->relationships.ends.reserve(edges.size());
     for (const EdgeRecord& e : edges) {
-      AppendId(b, e.start);
-      b->push_back(',');
-      AppendId(b, e.end);
-      b->push_back(',');
-      b->append(graph::EdgeTypeName(e.type));
-      b->push_back(',');
-      AppendId(b, e.id);
+      const std::string& type = types_[static_cast<size_t>(e.type)];
+      AppendRaw(b, 3 * 32 + 2 + type.size(), [&](char* p) {
+        p = Put(p, e.start);
+        *p++ = ',';
+        p = Put(p, e.end);
+        p = Put(p, type);
+        return Put(p, e.id);
+      });
       if (Status s = AppendColumns(b, file, PropsOf(file, e), kEdgeProps); !s.ok()) {
         out->status = s;
         return out;
@@ -252,6 +266,35 @@ class CsvSink : public FormattingSink {
   /// schema order, so this is a merge.
   static Status AppendColumns(std::string* b, const FileGraph& file, std::span<const Prop> props,
                               size_t columns) {
+    // Strings and integers only (nearly every record): one size change for the whole row.
+    size_t max = columns + 1;
+    bool plain = true;
+    for (const Prop& p : props) {
+      if (p.type == PropType::kString) {
+        max += CsvStringBound(p.text);
+      } else if (p.type == PropType::kInt) {
+        max += kMaxIntChars;
+      } else {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      AppendRaw(b, max, [&](char* out) {
+        size_t next = 0;
+        for (const Prop& p : props) {
+          for (; next < p.key && next < columns; ++next) *out++ = ',';
+          if (next != p.key) continue;  // out of order: the builder broke the contract
+          ++next;
+          *out++ = ',';
+          out = p.type == PropType::kString ? WriteCsvString(out, p.text) : WriteInt(out, p.integer);
+        }
+        for (; next < columns; ++next) *out++ = ',';
+        *out++ = '\n';
+        return out;
+      });
+      return Status::Ok();
+    }
     size_t next = 0;
     for (const Prop& p : props) {
       for (; next < p.key && next < columns; ++next) b->push_back(',');
@@ -324,6 +367,8 @@ class CsvSink : public FormattingSink {
     return f.Commit();
   }
 
+  std::array<std::string, graph::kNodeLabelCount> labels_;
+  std::array<std::string, graph::kEdgeTypeCount> types_;
   OutputDir dir_;
   PartWriter nodes_;
   PartWriter relationships_;

@@ -7,7 +7,6 @@
 // is what apoc.import.json matches the endpoint by; properties include `id` so that a reload can
 // MERGE on it.
 #include <array>
-#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -50,13 +49,13 @@ class JsonlSink : public FormattingSink {
       edge_keys_[i] = std::string(",\"") + graph::EdgePropName(static_cast<EdgeProp>(i)) + "\":";
     }
     // What lies between the ids of a record, per label and relationship type.
-    for (size_t i = 0; i < kLabels; ++i) {
+    for (size_t i = 0; i < graph::kNodeLabelCount; ++i) {
       const std::string label = graph::NodeLabelName(static_cast<NodeLabel>(i));
       node_labels_[i] = "\",\"labels\":[\"" + label + "\"";
       start_labels_[i] = "\",\"labels\":[\"" + label + "\"]},\"end\":{\"id\":\"";
       end_labels_[i] = "\",\"labels\":[\"" + label + "\"]},\"properties\":{\"id\":\"";
     }
-    for (size_t i = 0; i < kEdgeTypes; ++i) {
+    for (size_t i = 0; i < graph::kEdgeTypeCount; ++i) {
       edge_types_[i] = std::string("\",\"label\":\"") +
                        graph::EdgeTypeName(static_cast<graph::EdgeType>(i)) +
                        "\",\"start\":{\"id\":\"";
@@ -127,13 +126,13 @@ class JsonlSink : public FormattingSink {
     auto& g = static_cast<JsonlGraph&>(formatted);
     size_t done = 0;
     for (const JsonlGraph::Once& once : g.once) {
-      Put(std::string_view(g.bytes).substr(done, once.begin - done));
+      Emit(std::string_view(g.bytes).substr(done, once.begin - done));
       if (seen_.Insert(once.id)) {
-        Put(std::string_view(g.bytes).substr(once.begin, once.end - once.begin));
+        Emit(std::string_view(g.bytes).substr(once.begin, once.end - once.begin));
       }
       done = once.end;
     }
-    Put(std::string_view(g.bytes).substr(done));
+    Emit(std::string_view(g.bytes).substr(done));
     return out_.status();
   }
 
@@ -141,31 +140,10 @@ class JsonlSink : public FormattingSink {
 
  private:
   /// Appends to the output buffer, writing it out at the flush threshold.
-  void Put(std::string_view bytes) {
+  void Emit(std::string_view bytes) {
     out_.Append(bytes);
   }
 
-  static constexpr size_t kLabels = static_cast<size_t>(NodeLabel::kExternalModule) + 1;
-  static constexpr size_t kEdgeTypes = static_cast<size_t>(graph::EdgeType::kDependsOn) + 1;
-
-  /// Appends what `write` writes at the end of `b`, at most `max` bytes, with one size change
-  /// for the whole piece instead of one capacity check and copy call per part; `write` returns
-  /// where it stopped.
-  template <typename Write>
-  static void AppendRaw(std::string* b, size_t max, Write&& write) {
-    const size_t old = b->size();
-    b->resize(old + max);
-    char* end = write(b->data() + old);
-    b->resize(static_cast<size_t>(end - b->data()));
-  }
-  static char* Put(char* p, std::string_view s) {
-    std::memcpy(p, s.data(), s.size());
-    return p + s.size();
-  }
-  static char* Put(char* p, const graph::Id& id) {
-    id.WriteHex(p);
-    return p + 32;
-  }
 
   /// `,"key":value` for each property, then the record's closing `}}` and newline, through one
   /// size change (bounded by the escaped length of every string).
@@ -210,8 +188,8 @@ class JsonlSink : public FormattingSink {
   SeenNodes seen_;
   std::array<std::string, static_cast<size_t>(NodeProp::kCount)> node_keys_;
   std::array<std::string, static_cast<size_t>(EdgeProp::kCount)> edge_keys_;
-  std::array<std::string, kLabels> node_labels_, start_labels_, end_labels_;
-  std::array<std::string, kEdgeTypes> edge_types_;
+  std::array<std::string, graph::kNodeLabelCount> node_labels_, start_labels_, end_labels_;
+  std::array<std::string, graph::kEdgeTypeCount> edge_types_;
 };
 
 }  // namespace

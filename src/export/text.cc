@@ -179,12 +179,22 @@ char* WriteJsonString(char* p, std::string_view s) {
   return out.p;
 }
 
-void AppendCsvString(std::string* out, std::string_view s) {
+/// CSV field quoting into any output (std::string or RawOut).
+template <typename Out>
+void EscapeCsv(Out* out, std::string_view s) {
   out->push_back('"');
   Escape(
       out, s, kCsvSafe, [out](char) { out->append("\"\"", 2); },
-      [out](const Utf8Seq&) { out->append(kReplacementChar); });
+      [out](const Utf8Seq&) { out->append(kReplacementChar.data(), kReplacementChar.size()); });
   out->push_back('"');
+}
+
+void AppendCsvString(std::string* out, std::string_view s) { EscapeCsv(out, s); }
+
+char* WriteCsvString(char* p, std::string_view s) {
+  RawOut out{p};
+  EscapeCsv(&out, s);
+  return out.p;
 }
 
 void AppendXmlText(std::string* out, std::string_view s) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,28 @@ char* WriteJsonString(char* p, std::string_view s);
 /// (import.sh passes --multiline-fields=true). Lone surrogates and invalid bytes become U+FFFD
 /// (neo4j-admin reads UTF-8, which cannot carry them).
 void AppendCsvString(std::string* out, std::string_view s);
+/// At most CsvStringBound(s) bytes (a quote doubles, an invalid byte becomes 3-byte U+FFFD).
+inline size_t CsvStringBound(std::string_view s) { return 2 + 3 * s.size(); }
+char* WriteCsvString(char* p, std::string_view s);
+
+/// Appends what `write(char* p) -> char*` writes at the end of `b`, at most `max` bytes: one size
+/// change for a whole record instead of a capacity check and a copy call per piece.
+template <typename Write>
+void AppendRaw(std::string* b, size_t max, Write&& write) {
+  const size_t old = b->size();
+  b->resize(old + max);
+  char* end = write(b->data() + old);
+  b->resize(static_cast<size_t>(end - b->data()));
+}
+/// For AppendRaw's writers: `s`, or an id's 32 hex digits, at `p`; return the end.
+inline char* Put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+inline char* Put(char* p, const graph::Id& id) {
+  id.WriteHex(p);
+  return p + 32;
+}
 
 /// XML 1.0 character data or attribute value: & < > " ' as entities, CR and TAB as character
 /// references (so parsers keep them), LF kept; characters XML 1.0 forbids (C0 controls other than
