@@ -287,7 +287,8 @@ class CsvSink : public FormattingSink {
           if (next != p.key) continue;  // out of order: the builder broke the contract
           ++next;
           *out++ = ',';
-          out = p.type == PropType::kString ? WriteCsvString(out, p.text) : WriteInt(out, p.integer);
+          out = p.type == PropType::kString ? WriteCsvString(out, p.text)
+                                            : WriteInt(out, p.integer);
         }
         for (; next < columns; ++next) *out++ = ',';
         *out++ = '\n';

@@ -144,7 +144,6 @@ class JsonlSink : public FormattingSink {
     out_.Append(bytes);
   }
 
-
   /// `,"key":value` for each property, then the record's closing `}}` and newline, through one
   /// size change (bounded by the escaped length of every string).
   static void AppendPropsAndEnd(std::string* b, const FileGraph& file,
