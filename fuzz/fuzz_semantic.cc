@@ -22,7 +22,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ast2graph;
-  const size_t mode = size;
   std::string_view source(reinterpret_cast<const char*>(data), size);
   auto module = std::make_shared<ParsedModule>(Parse(source));
   if (!module->ok()) return 0;
@@ -40,8 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   table.reset();
 
   semantic::ModuleContext context;
-  context.module_name = (mode & 1) != 0 ? "pkg.sub" : "mod";
-  context.is_package = (mode & 2) != 0;
+  context.module_name = (size & 1) != 0 ? "pkg.sub" : "mod";
+  context.is_package = (size & 2) != 0;
   semantic::FileSemantics sem = semantic::Analyze(*module, context);
   for (const semantic::NextEdge& e : sem.next) {
     if (e.from == nullptr || e.to == nullptr) __builtin_trap();

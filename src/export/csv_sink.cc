@@ -33,6 +33,13 @@ constexpr size_t kNodeProps = static_cast<size_t>(NodeProp::kCount);
 constexpr size_t kEdgeProps = static_cast<size_t>(EdgeProp::kCount);
 /// neo4j-admin's default array delimiter, which import.sh also passes explicitly.
 constexpr char kArrayDelimiter = ';';
+/// String-list properties in the node and in the relationship schema (each at most one).
+constexpr int kListProps = std::max({
+#define A2G_X(name, type) (PropType::type == PropType::kStringList ? 1 : 0) +
+    A2G_NODE_PROPERTIES(A2G_X) 0,
+    A2G_EDGE_PROPERTIES(A2G_X) 0
+#undef A2G_X
+});
 /// The fewest records a part holds (a smaller ExportOptions::batch_size is raised to it). The
 /// pipeline's batch sizes suit Bolt transactions (thousands of rows); parts that small would only
 /// multiply files, and import.sh names every part in one argument, which Linux caps at 128 KiB
@@ -262,74 +269,60 @@ class CsvSink : public FormattingSink {
     return s;
   }
 
-  /// Appends one field per schema property (`,` + value, or `,` alone when absent). Props come in
-  /// schema order, so this is a merge.
+  /// Appends one field per schema property (`,` + value, or `,` alone when absent), then the
+  /// newline, through one size change. Props come in schema order, so this is a merge.
   static Status AppendColumns(std::string* b, const FileGraph& file, std::span<const Prop> props,
                               size_t columns) {
-    // Strings and integers only (nearly every record): one size change for the whole row.
+    // The row's bound, with its string list joined (and checked) first.
+    static_assert(kListProps <= 1, "AppendColumns joins one string list per record");
     size_t max = columns + 1;
-    bool plain = true;
+    std::string joined;
     for (const Prop& p : props) {
       if (p.type == PropType::kString) {
         max += CsvStringBound(p.text);
       } else if (p.type == PropType::kInt) {
         max += kMaxIntChars;
+      } else if (Status s = JoinList(ListOf(file, p), &joined); !s.ok()) {
+        return s;
       } else {
-        plain = false;
-        break;
+        max += CsvStringBound(joined);
       }
     }
-    if (plain) {
-      AppendRaw(b, max, [&](char* out) {
-        size_t next = 0;
-        for (const Prop& p : props) {
-          for (; next < p.key && next < columns; ++next) *out++ = ',';
-          if (next != p.key) continue;  // out of order: the builder broke the contract
-          ++next;
-          *out++ = ',';
-          out = p.type == PropType::kString ? WriteCsvString(out, p.text)
-                                            : WriteInt(out, p.integer);
-        }
-        for (; next < columns; ++next) *out++ = ',';
-        *out++ = '\n';
-        return out;
-      });
-      return Status::Ok();
-    }
-    size_t next = 0;
-    for (const Prop& p : props) {
-      for (; next < p.key && next < columns; ++next) b->push_back(',');
-      if (next != p.key) continue;  // out of order: the builder broke the contract; skip it
-      ++next;
-      b->push_back(',');
-      switch (p.type) {
-        case PropType::kString:
-          AppendCsvString(b, p.text);
-          break;
-        case PropType::kInt:
-          AppendInt(b, p.integer);
-          break;
-        case PropType::kStringList: {
-          std::span<const std::string_view> items = ListOf(file, p);
-          if (items.empty()) break;  // neo4j-admin cannot tell [] from no value: leave it out
-          std::string joined;
-          for (size_t i = 0; i < items.size(); ++i) {
-            if (items[i].find(kArrayDelimiter) != std::string_view::npos || items[i].empty()) {
-              return Status(ErrorCode::kOutput,
-                            "csv: a string list element is empty or contains the array "
-                            "delimiter ';', which neo4j-admin cannot read back: " +
-                                std::string(items[i]));
-            }
-            if (i > 0) joined.push_back(kArrayDelimiter);
-            joined.append(items[i]);
-          }
-          AppendCsvString(b, joined);
-          break;
+    AppendRaw(b, max, [&](char* out) {
+      size_t next = 0;
+      for (const Prop& p : props) {
+        for (; next < p.key && next < columns; ++next) *out++ = ',';
+        if (next != p.key) continue;  // out of order: the builder broke the contract; skip it
+        ++next;
+        *out++ = ',';
+        if (p.type == PropType::kString) {
+          out = WriteCsvString(out, p.text);
+        } else if (p.type == PropType::kInt) {
+          out = WriteInt(out, p.integer);
+        } else if (!joined.empty()) {  // neo4j-admin cannot tell [] from no value: left out
+          out = WriteCsvString(out, joined);
         }
       }
+      for (; next < columns; ++next) *out++ = ',';
+      *out++ = '\n';
+      return out;
+    });
+    return Status::Ok();
+  }
+
+  /// A string list as neo4j-admin's array field: items joined by the array delimiter (empty for
+  /// no items). An item that is empty or holds the delimiter could not be read back: an error.
+  static Status JoinList(std::span<const std::string_view> items, std::string* joined) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].find(kArrayDelimiter) != std::string_view::npos || items[i].empty()) {
+        return Status(ErrorCode::kOutput,
+                      "csv: a string list element is empty or contains the array delimiter ';', "
+                      "which neo4j-admin cannot read back: " +
+                          std::string(items[i]));
+      }
+      if (i > 0) joined->push_back(kArrayDelimiter);
+      joined->append(items[i]);
     }
-    for (; next < columns; ++next) b->push_back(',');
-    b->push_back('\n');
     return Status::Ok();
   }
 

@@ -79,21 +79,23 @@ class JsonlSink : public FormattingSink {
     for (const NodeRecord& n : nodes) {
       size_t begin = b.size();
       const std::string& labels = node_labels_[static_cast<size_t>(n.label)];
-      AppendRaw(&b, kNodeHead.size() + 32 + labels.size(), [&](char* p) {
-        p = Put(p, kNodeHead);
-        p = Put(p, n.id);
-        return Put(p, labels);
-      });
-      if (n.label == NodeLabel::kASTNode && !n.node_type.empty()) {
-        b.push_back(',');
-        AppendJsonString(&b, n.node_type);
-      }
-      AppendRaw(&b, kNodeProps.size() + 33, [&](char* p) {
-        p = Put(p, kNodeProps);
-        p = Put(p, n.id);
-        *p++ = '"';
-        return p;
-      });
+      const bool typed = n.label == NodeLabel::kASTNode && !n.node_type.empty();
+      AppendRaw(&b,
+                kNodeHead.size() + labels.size() + 1 + JsonStringBound(n.node_type) +
+                    kNodeProps.size() + 2 * 32 + 1,
+                [&](char* p) {
+                  p = Put(p, kNodeHead);
+                  p = Put(p, n.id);
+                  p = Put(p, labels);
+                  if (typed) {
+                    *p++ = ',';
+                    p = WriteJsonString(p, n.node_type);
+                  }
+                  p = Put(p, kNodeProps);
+                  p = Put(p, n.id);
+                  *p++ = '"';
+                  return p;
+                });
       AppendPropsAndEnd(&b, file, PropsOf(file, n), node_keys_.data());
       if (n.label == NodeLabel::kExternalModule) out->once.push_back({n.id, begin, b.size()});
     }

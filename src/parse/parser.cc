@@ -238,7 +238,7 @@ Node* Parser::Expect(TokenKind k) {
 bool Parser::FailLegacyCall(const Node* e) {
   // CPython's invalid_legacy_expression: `print` or `exec` alone as an expression, followed by
   // another expression (`print "x"`), wherever an expression is parsed.
-  if (failed_ || e == nullptr || e->kind != Kind::Name || !CanStartExpression(K())) return false;
+  if (failed_ || e->kind != Kind::Name || !CanStartExpression(K())) return false;
   std::string_view id = e->fields[ast::NameFields::id].str->view();
   if (id != "print" && id != "exec") return false;
   FailRange(e->begin, "Missing parentheses in call to '" + std::string(id) + "'. Did you mean " +

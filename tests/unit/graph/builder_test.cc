@@ -56,7 +56,7 @@ BuiltFile Build(std::string_view source, const std::string& source_id = "pkg/mod
 }
 
 TEST(IdTest, HexMatchesPrintf) {
-  // WriteHex converts eight digits at a time; every nibble value in every position.
+  // WriteHex converts sixteen digits at a time; every nibble value in every position.
   uint64_t x = 0x9E3779B97F4A7C15ull;
   for (int i = 0; i < 2000; ++i) {
     x = x * 6364136223846793005ull + 1442695040888963407ull;
